@@ -1,0 +1,719 @@
+import { createActor, type AnyActor, type AnyMachineSnapshot, type InspectionEvent } from "xstate";
+import type { ChildEnd, JobEvent, KindDefinition } from "../../machines/index.ts";
+import { JobdError, notFound } from "../errors.ts";
+import { isFinished, type JobSpec, type JobView, type Transition } from "../job-view.ts";
+import type { JobFilter, JobRecord, Store } from "../store/index.ts";
+import { Bus } from "./bus.ts";
+import { systemClock, type Clock } from "./clock.ts";
+import { checkSpec, DEFAULT_BACKOFF } from "./check-spec.ts";
+import { fetchClient, KindRegistry, type HttpClient } from "./kinds.ts";
+import { nextDeadline, project, type Timing } from "./projection.ts";
+import { toView } from "./view.ts";
+
+export interface EngineOptions {
+  store: Store;
+  clock?: Clock;
+  /** Clock for timers inside machines (script sleeps); XState's SimulatedClock in tests. */
+  machineClock?: { setTimeout: (fn: (...args: unknown[]) => void, ms: number) => unknown; clearTimeout: (id: unknown) => void };
+  retention?: { finishedMs?: number; afterReceiptMs?: number };
+  cancelGraceMs?: number;
+  /** In-process jobs working at once; the rest wait in the queue. */
+  maxRunning?: number;
+  httpClient?: HttpClient;
+  /** Fire stored deadlines from a timer. Tests that drive time by hand turn it off and call tick(). */
+  autoTick?: boolean;
+  onError?: (error: unknown, where: string) => void;
+}
+
+export interface CreateOptions {
+  owner?: string | null;
+  idempotencyKey?: string | null;
+}
+
+interface LiveJob {
+  actor: AnyActor;
+  record: JobRecord;
+  kind: KindDefinition;
+  /** False while the row is being inserted or after the actor was passivated. */
+  attached: boolean;
+}
+
+const DAY = 86_400_000;
+
+/**
+ * The actor system. A job's actor is in memory only while its work runs in process; otherwise it is
+ * passivated to its snapshot and woken by the next event for it. Every state change is written
+ * through the store's group commit, and callers are answered only once it is committed.
+ */
+export class Engine {
+  readonly bus = new Bus();
+  readonly kinds: KindRegistry;
+  readonly store: Store;
+  private readonly clock: Clock;
+  private readonly timing: Omit<Timing, "now">;
+  private readonly retentionAfterReceiptMs: number;
+  private readonly maxRunning: number;
+  private readonly live = new Map<string, LiveJob>();
+  private effects: (() => void)[] = [];
+  private touched = new Set<string>();
+  private draining = false;
+  private pendingEmits: (() => void)[] = [];
+  private emitScheduled = false;
+  private backlog = false;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private armedAt: number | null = null;
+  private closed = false;
+  ready = false;
+
+  constructor(private readonly options: EngineOptions) {
+    this.store = options.store;
+    this.clock = options.clock ?? systemClock;
+    this.kinds = new KindRegistry(options.httpClient ?? fetchClient(() => true));
+    this.timing = {
+      cancelGraceMs: options.cancelGraceMs ?? 30_000,
+      retentionFinishedMs: options.retention?.finishedMs ?? 3 * DAY,
+    };
+    this.retentionAfterReceiptMs = options.retention?.afterReceiptMs ?? 0;
+    this.maxRunning = options.maxRunning ?? 1000;
+  }
+
+  now(): number {
+    return this.clock.now();
+  }
+
+  // ---- boot and shutdown ------------------------------------------------------------------------
+
+  /** Resumes in-process work that was running when jobd stopped, and arms the stored deadlines. */
+  boot(): { resumed: number } {
+    const ids = this.store.findWorkingInProcess();
+    for (const id of ids) this.apply(id, { type: "job.interrupted" });
+    this.backlog = true;
+    this.pump();
+    this.arm();
+    this.ready = true;
+    return { resumed: ids.length };
+  }
+
+  /** Stops timers and actors without changing any job: running work resumes at the next boot. */
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    for (const live of this.live.values()) {
+      live.attached = false;
+      live.actor.stop();
+    }
+    this.live.clear();
+    await this.store.committed();
+  }
+
+  // ---- commands ---------------------------------------------------------------------------------
+
+  async create(spec: JobSpec, options: CreateOptions = {}): Promise<JobView> {
+    const id = this.createNow(spec, options);
+    await this.store.committed();
+    return this.mustView(id);
+  }
+
+  /** Creates the job tree inside the open transaction and returns the root id (not yet durable). */
+  createNow(spec: JobSpec, options: CreateOptions = {}, parentId: string | null = null): string {
+    checkSpec(spec, this.kinds);
+    const namespace = spec.namespace ?? "default";
+    if (options.idempotencyKey) {
+      const existing = this.store.findJobByIdempotencyKey(namespace, options.idempotencyKey);
+      if (existing) return existing.id;
+    }
+    const created: string[] = [];
+    const id = this.store.write(() => this.insertTree(spec, parentId, options, created));
+    for (const jobId of created) this.afterCommit(() => this.emitCreated(jobId));
+    this.drain();
+    return id;
+  }
+
+  /** Adds children under a job that already exists (a worker spawning sub-jobs). */
+  async addChildren(parentId: string, specs: JobSpec[], options: CreateOptions = {}): Promise<JobView[]> {
+    const parent = this.current(parentId);
+    if (!parent) throw notFound();
+    if (isFinished(parent.state)) throw new JobdError("CONFLICT", "the job has finished; it cannot take sub-jobs");
+    const ids = specs.map((spec) =>
+      this.createNow({ ...spec, namespace: spec.namespace ?? parent.namespace }, options, parentId),
+    );
+    this.apply(parentId, { type: "job.children.added", ids });
+    await this.store.committed();
+    return ids.map((id) => this.mustView(id));
+  }
+
+  async cancel(id: string): Promise<JobView> {
+    const record = this.current(id);
+    if (!record) throw notFound();
+    if (!isFinished(record.state)) this.apply(id, { type: "job.cancel" });
+    await this.store.committed();
+    return this.mustView(id);
+  }
+
+  async answer(id: string, button: number): Promise<JobView> {
+    const record = this.current(id);
+    if (!record) throw notFound();
+    if (record.state !== "waiting" || !record.prompt) throw new JobdError("NOTHING_ASKED", "the job is not asking anything");
+    if (!Number.isInteger(button) || button < 0 || button >= record.prompt.buttons.length) {
+      throw new JobdError(
+        "INVALID_BUTTON",
+        `button must be an index from 0 to ${record.prompt.buttons.length - 1}`,
+      );
+    }
+    this.apply(id, { type: "job.answer", button });
+    await this.store.committed();
+    return this.mustView(id);
+  }
+
+  /** Sends a lifecycle event (worker calls, tests). Resolves once the change is durable. */
+  async send(id: string, event: JobEvent): Promise<JobRecord> {
+    const record = this.apply(id, event);
+    if (!record) throw notFound();
+    await this.store.committed();
+    return record;
+  }
+
+  /** Changes stored fields that are not machine state (lease, receipt) through the write queue. */
+  patch(id: string, change: (r: JobRecord) => Partial<JobRecord>): JobRecord | undefined {
+    const record = this.current(id);
+    if (!record) return undefined;
+    const next = { ...record, ...change(record), updatedAt: this.now() };
+    next.deadlineAt = nextDeadline(next, { ...this.timing, now: this.now() });
+    const live = this.live.get(id);
+    if (live) live.record = next;
+    this.store.write(() => this.store.updateJob(next, this.snapshotOf(id)));
+    this.armIfEarlier(next.deadlineAt);
+    return next;
+  }
+
+  /** A receipt-taking dialect read the finished job: it is gone from those dialects at once. */
+  async receive(id: string): Promise<void> {
+    const record = this.current(id);
+    if (!record || !isFinished(record.state) || record.receivedAt !== null) return;
+    if (this.retentionAfterReceiptMs <= 0) {
+      this.store.write(() => this.deleteTree(record));
+    } else {
+      const now = this.now();
+      this.patch(id, () => ({ receivedAt: now, expiresAt: now + this.retentionAfterReceiptMs }));
+    }
+    await this.store.committed();
+  }
+
+  /** Removes a job and its finished descendants. */
+  async remove(id: string): Promise<void> {
+    const record = this.current(id);
+    if (!record) return;
+    this.store.write(() => this.deleteTree(record));
+    await this.store.committed();
+  }
+
+  // ---- reads (committed data) -------------------------------------------------------------------
+
+  get(id: string): JobView | undefined {
+    const record = this.store.readJobById(id);
+    return record ? toView(record, this.store.readChildren(record.id)) : undefined;
+  }
+
+  getRecord(id: string): JobRecord | undefined {
+    return this.store.readJobById(id);
+  }
+
+  getBySeq(seq: number): JobRecord | undefined {
+    return this.store.readJobBySeq(seq);
+  }
+
+  children(id: string): JobRecord[] {
+    return this.store.readChildren(id);
+  }
+
+  viewOf(record: JobRecord): JobView {
+    return toView(record, this.store.readChildren(record.id));
+  }
+
+  list(filter: JobFilter): JobView[] {
+    return this.store.readJobs(filter).map((r) => this.viewOf(r));
+  }
+
+  listRecords(filter: JobFilter): JobRecord[] {
+    return this.store.readJobs(filter);
+  }
+
+  count(filter: JobFilter): number {
+    return this.store.countJobs(filter);
+  }
+
+  log(id: string): Transition[] {
+    return this.store.readTransitions(id);
+  }
+
+  /** Long poll: the job once it has finished, or as it is at the timeout. */
+  wait(id: string, timeoutMs: number): Promise<JobView | undefined> {
+    const view = this.get(id);
+    if (!view || isFinished(view.state) || timeoutMs <= 0) return Promise.resolve(view);
+    return new Promise((resolve) => {
+      const done = () => {
+        off();
+        offDeleted();
+        clearTimeout(timer);
+        resolve(this.get(id));
+      };
+      const off = this.bus.on("job:finished", ({ job }) => job.id === id && done());
+      const offDeleted = this.bus.on("job:deleted", (e) => e.id === id && done());
+      const timer = setTimeout(done, timeoutMs);
+    });
+  }
+
+  liveCount(): number {
+    return this.live.size;
+  }
+
+  // ---- deadlines --------------------------------------------------------------------------------
+
+  /** Fires every due deadline. Returns how many jobs it touched. */
+  tick(): number {
+    const now = this.now();
+    let fired = 0;
+    for (;;) {
+      const ids = this.store.findDueDeadlines(now, 500);
+      for (const id of ids) {
+        this.fire(id, now);
+        fired++;
+      }
+      if (ids.length < 500) break;
+    }
+    this.pump();
+    this.arm();
+    return fired;
+  }
+
+  private fire(id: string, now: number): void {
+    const record = this.current(id);
+    if (!record) return;
+    try {
+      if (isFinished(record.state)) {
+        if (record.expiresAt !== null && record.expiresAt <= now) this.store.write(() => this.deleteTree(record));
+        return;
+      }
+      if (record.state === "queued") {
+        if (record.inProcess) this.tryStart(id);
+        else this.afterCommit(() => this.bus.emit("job:queued", { job: record }));
+      } else if (record.timeoutMs !== null && record.startedAt !== null && record.startedAt + record.timeoutMs <= now) {
+        this.apply(id, { type: "job.timeout" });
+      } else if (record.lease && record.lease.expiresAt <= now) {
+        this.apply(id, { type: "job.lease.expired" });
+      } else if (record.state === "waiting" && record.prompt?.deadline !== undefined && record.prompt.deadline <= now) {
+        this.apply(id, { type: "job.prompt.expired" });
+      } else if (
+        record.state === "cancelling" &&
+        record.cancelRequestedAt !== null &&
+        record.cancelRequestedAt + this.timing.cancelGraceMs <= now
+      ) {
+        this.apply(id, { type: "job.cancel.expired" });
+      }
+    } finally {
+      // A deadline that nothing moved must not fire again and again.
+      const after = this.current(id);
+      if (after && after.deadlineAt !== null && after.deadlineAt <= now) this.patch(id, () => ({ deadlineAt: null }));
+    }
+  }
+
+  private arm(): void {
+    if (this.closed || this.options.autoTick === false) return;
+    const next = this.store.findNextDeadline();
+    if (next === null) return;
+    this.armIfEarlier(next, true);
+  }
+
+  private armIfEarlier(at: number | null, force = false): void {
+    if (at === null || this.closed || this.options.autoTick === false) return;
+    if (!force && this.armedAt !== null && this.armedAt <= at) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.armedAt = at;
+    const delay = Math.min(Math.max(0, at - this.now()), 60_000);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.armedAt = null;
+      try {
+        this.tick();
+      } catch (error) {
+        this.options.onError?.(error, "tick");
+        this.arm();
+      }
+    }, delay);
+  }
+
+  // ---- the actor system -------------------------------------------------------------------------
+
+  private insertTree(
+    spec: JobSpec,
+    parentId: string | null,
+    options: CreateOptions,
+    created: string[],
+    id: string = Bun.randomUUIDv7(),
+  ): string {
+    const now = this.now();
+    const kindName = spec.kind ?? spec.type;
+    const kind = this.kinds.get(kindName);
+    const childIds = (spec.children ?? []).map(() => Bun.randomUUIDv7());
+    const actor = createActor(this.kinds.machineFor(kindName), {
+      input: {
+        kind: kindName,
+        input: spec.input ?? null,
+        maxAttempts: spec.maxAttempts ?? kind.defaultMaxAttempts,
+        backoff: spec.backoff ?? DEFAULT_BACKOFF,
+        failurePolicy: spec.failurePolicy ?? "wait-all",
+        interruptPolicy: kind.interruptPolicy,
+      },
+      inspect: (event) => this.onInspect(id, event),
+      ...(this.options.machineClock ? { clock: this.options.machineClock } : {}),
+    });
+    const record: JobRecord = {
+      seq: 0,
+      id,
+      type: spec.type,
+      kind: kindName,
+      description: spec.description ?? spec.type,
+      namespace: spec.namespace ?? "default",
+      owner: options.owner ?? null,
+      state: "queued",
+      stateValue: "queued",
+      inProcess: kind.inProcess,
+      progressPercent: 0,
+      progressMessage: "",
+      ownProgress: false,
+      prompt: null,
+      answers: [],
+      input: spec.input ?? null,
+      result: null,
+      error: null,
+      resources: spec.resources ?? [],
+      parentId,
+      failurePolicy: spec.failurePolicy ?? "wait-all",
+      attempts: 0,
+      maxAttempts: spec.maxAttempts ?? kind.defaultMaxAttempts,
+      backoff: spec.backoff ?? DEFAULT_BACKOFF,
+      timeoutMs: spec.timeoutMs ?? null,
+      runAt: spec.runAt ?? now,
+      priority: spec.priority ?? 0,
+      idempotencyKey: parentId === null ? (options.idempotencyKey ?? null) : null,
+      lease: null,
+      cancelRequestedAt: null,
+      createdAt: now,
+      startedAt: null,
+      finishedAt: null,
+      updatedAt: now,
+      receivedAt: null,
+      expiresAt: null,
+      deadlineAt: null,
+      logSeq: 1,
+      machineVersion: this.kinds.versionOf(kindName),
+    };
+    record.deadlineAt = nextDeadline(record, { ...this.timing, now });
+    const live: LiveJob = { actor, record, kind, attached: false };
+    this.live.set(id, live);
+    actor.start();
+    if (childIds.length > 0) actor.send({ type: "job.children.added", ids: childIds });
+    record.seq = this.store.insertJob(record, JSON.stringify(actor.getPersistedSnapshot()));
+    this.store.appendTransition({ jobId: id, seq: 1, at: now, event: "job.create", from: "", to: "queued", payload: null });
+    live.attached = true;
+    this.touched.add(id);
+    created.push(id);
+    this.armIfEarlier(record.deadlineAt);
+    // The parent's machine already knows its children's ids; each child is a job of its own.
+    (spec.children ?? []).forEach((child, i) => {
+      const childSpec = { ...child, namespace: record.namespace };
+      this.insertTree(childSpec, id, { owner: options.owner ?? null }, created, childIds[i]);
+    });
+    if (record.inProcess && record.runAt <= now) this.effects.push(() => this.tryStart(id));
+    return id;
+  }
+
+  private tryStart(id: string): void {
+    if (this.workingCount() >= this.maxRunning) {
+      this.backlog = true;
+      return;
+    }
+    const record = this.current(id);
+    if (record?.state === "queued" && record.runAt <= this.now()) this.apply(id, { type: "job.start" });
+  }
+
+  private workingCount(): number {
+    let n = 0;
+    for (const live of this.live.values()) if (live.attached && needsLive(live)) n++;
+    return n;
+  }
+
+  /** Starts queued in-process jobs while there is room. */
+  private pump(): void {
+    if (!this.backlog || this.closed) return;
+    const free = this.maxRunning - this.workingCount();
+    if (free <= 0) return;
+    const ids = this.store.findQueuedDue(this.now(), true, null, free);
+    if (ids.length < free) this.backlog = false;
+    for (const id of ids) this.apply(id, { type: "job.start" });
+  }
+
+  /** The latest record: the live actor's when it is awake, otherwise the writer's row. */
+  private current(id: string): JobRecord | undefined {
+    return this.live.get(id)?.record ?? this.store.findJobById(id);
+  }
+
+  private mustView(id: string): JobView {
+    const view = this.get(id) ?? this.viewFromWriter(id);
+    if (!view) throw notFound();
+    return view;
+  }
+
+  private viewFromWriter(id: string): JobView | undefined {
+    const record = this.store.findJobById(id);
+    return record ? toView(record, []) : undefined;
+  }
+
+  private snapshotOf(id: string): string | null {
+    const live = this.live.get(id);
+    if (live) return JSON.stringify(live.actor.getPersistedSnapshot());
+    return this.store.findSnapshot(id)?.snapshot ?? null;
+  }
+
+  /** Wakes a passivated job: restores its actor from the stored snapshot. */
+  private wake(id: string): LiveJob | undefined {
+    const existing = this.live.get(id);
+    if (existing) return existing;
+    const record = this.store.findJobById(id);
+    const stored = this.store.findSnapshot(id);
+    if (!record || !stored?.snapshot) return undefined;
+    const kind = this.kinds.get(record.kind);
+    let actor: AnyActor;
+    try {
+      if (stored.machineVersion !== this.kinds.versionOf(record.kind)) {
+        throw new Error(`stored machine ${stored.machineVersion} is not ${this.kinds.versionOf(record.kind)}`);
+      }
+      actor = createActor(this.kinds.machineFor(record.kind), {
+        snapshot: JSON.parse(stored.snapshot),
+        inspect: (event) => this.onInspect(id, event),
+        ...(this.options.machineClock ? { clock: this.options.machineClock } : {}),
+      });
+    } catch (error) {
+      this.failUnrestorable(record, error);
+      return undefined;
+    }
+    const live: LiveJob = { actor, record, kind, attached: true };
+    this.live.set(id, live);
+    actor.start();
+    return live;
+  }
+
+  private failUnrestorable(record: JobRecord, error: unknown): void {
+    if (isFinished(record.state)) return;
+    const now = this.now();
+    const message = error instanceof Error ? error.message : "snapshot could not be restored";
+    const next: JobRecord = {
+      ...record,
+      state: "failed",
+      stateValue: "failed",
+      error: { code: "SNAPSHOT_UNRESTORABLE", message },
+      finishedAt: now,
+      updatedAt: now,
+      expiresAt: now + this.timing.retentionFinishedMs,
+      lease: null,
+      logSeq: record.logSeq + 1,
+    };
+    next.deadlineAt = nextDeadline(next, { ...this.timing, now });
+    this.store.write(() => {
+      this.store.updateJob(next, null);
+      this.store.appendTransition({
+        jobId: next.id,
+        seq: next.logSeq,
+        at: now,
+        event: "job.restore.failed",
+        from: record.stateValue,
+        to: "failed",
+        payload: { message },
+      });
+    });
+    this.onFinished(next);
+  }
+
+  /** Sends one event to a job, waking it if needed, and settles every consequence. */
+  private apply(id: string, event: JobEvent): JobRecord | undefined {
+    const live = this.wake(id);
+    if (!live) return undefined;
+    live.actor.send(event);
+    this.touched.add(id);
+    this.drain();
+    return live.record;
+  }
+
+  private drain(): void {
+    if (this.draining) return;
+    this.draining = true;
+    try {
+      while (this.effects.length > 0 || this.touched.size > 0) {
+        while (this.effects.length > 0) {
+          const effect = this.effects.shift();
+          try {
+            effect?.();
+          } catch (error) {
+            this.options.onError?.(error, "effect");
+          }
+        }
+        const touched = [...this.touched];
+        this.touched.clear();
+        for (const id of touched) this.passivateIfIdle(id);
+      }
+      this.pump();
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private passivateIfIdle(id: string): void {
+    const live = this.live.get(id);
+    if (!live || !live.attached || needsLive(live)) return;
+    live.attached = false;
+    this.live.delete(id);
+    live.actor.stop();
+    if (this.backlog) this.effects.push(() => this.pump());
+  }
+
+  private onInspect(id: string, inspection: InspectionEvent): void {
+    if (inspection.type !== "@xstate.snapshot") return;
+    const live = this.live.get(id);
+    if (!live || !live.attached || inspection.actorRef !== live.actor) return;
+    const event = inspection.event as { type: string };
+    if (event.type.startsWith("xstate.")) return;
+    try {
+      this.onTransition(live, event, inspection.snapshot as AnyMachineSnapshot);
+    } catch (error) {
+      this.options.onError?.(error, `job ${id}`);
+    }
+  }
+
+  private onTransition(live: LiveJob, event: { type: string } & Record<string, unknown>, snapshot: AnyMachineSnapshot): void {
+    const previous = live.record;
+    const now = this.now();
+    const next = project(previous, snapshot, { ...this.timing, now });
+    const changedState = next.stateValue !== previous.stateValue;
+    let transition: Transition | null = null;
+    if (changedState || event.type !== "job.progress") {
+      next.logSeq = previous.logSeq + 1;
+      transition = {
+        jobId: next.id,
+        seq: next.logSeq,
+        at: now,
+        event: event.type,
+        from: previous.stateValue,
+        to: next.stateValue,
+        payload: payloadOf(event),
+      };
+    }
+    live.record = next;
+    // Transitions started inside the actor (a timer, the work's own progress) settle here too.
+    this.touched.add(next.id);
+    if (!this.draining) queueMicrotask(() => this.drain());
+    const persisted = JSON.stringify(live.actor.getPersistedSnapshot());
+    this.store.write(() => {
+      this.store.updateJob(next, persisted);
+      if (transition) this.store.appendTransition(transition);
+    });
+    this.armIfEarlier(next.deadlineAt);
+    if (transition) {
+      const t = transition;
+      this.afterCommit(() => this.bus.emit("job:transition", { job: next, transition: t }));
+    } else {
+      this.afterCommit(() => this.bus.emit("job:progress", { job: next }));
+    }
+    if (!changedState) return;
+    if (next.state === "queued" && next.inProcess) {
+      if (next.runAt <= now) this.effects.push(() => this.tryStart(next.id));
+    }
+    if (next.state === "queued" && !next.inProcess) this.afterCommit(() => this.bus.emit("job:queued", { job: next }));
+    if (next.state === "cancelling" || isFinished(next.state)) {
+      this.effects.push(() => this.cancelChildren(next.id));
+    }
+    if (isFinished(next.state)) this.onFinished(next);
+  }
+
+  private onFinished(job: JobRecord): void {
+    this.afterCommit(() => this.bus.emit("job:finished", { job }));
+    if (job.parentId) {
+      const parentId = job.parentId;
+      const state = job.state as ChildEnd;
+      this.effects.push(() => {
+        const parent = this.current(parentId);
+        if (parent && !isFinished(parent.state)) this.apply(parentId, { type: "job.child.settled", childId: job.id, state });
+      });
+    }
+  }
+
+  private cancelChildren(id: string): void {
+    for (const childId of this.store.findChildIds(id)) {
+      const child = this.current(childId);
+      if (child && !isFinished(child.state) && child.state !== "cancelling") this.apply(childId, { type: "job.cancel" });
+    }
+  }
+
+  private deleteTree(record: JobRecord): void {
+    for (const childId of this.store.findChildIds(record.id)) {
+      const child = this.current(childId);
+      if (child && isFinished(child.state)) this.deleteTree(child);
+    }
+    const live = this.live.get(record.id);
+    if (live) {
+      live.attached = false;
+      live.actor.stop();
+      this.live.delete(record.id);
+    }
+    this.store.deleteJob(record.id);
+    this.afterCommit(() => this.bus.emit("job:deleted", { id: record.id, namespace: record.namespace }));
+  }
+
+  private emitCreated(id: string): void {
+    const job = this.store.readJobById(id);
+    if (job) this.bus.emit("job:created", { job });
+  }
+
+  /** Notifications go out once the change they describe is durable. */
+  private afterCommit(fn: () => void): void {
+    this.pendingEmits.push(fn);
+    if (this.emitScheduled) return;
+    this.emitScheduled = true;
+    this.store.committed().then(
+      () => this.flushEmits(),
+      (error) => {
+        this.options.onError?.(error, "commit");
+        this.flushEmits();
+      },
+    );
+  }
+
+  private flushEmits(): void {
+    this.emitScheduled = false;
+    const list = this.pendingEmits;
+    this.pendingEmits = [];
+    for (const fn of list) fn();
+  }
+}
+
+/** Work in process keeps an actor awake; a job waiting on anything else sleeps in its snapshot. */
+function needsLive(live: LiveJob): boolean {
+  return live.kind.inProcess && (live.record.stateValue === "running.working" || live.record.state === "cancelling");
+}
+
+function payloadOf(event: Record<string, unknown>): unknown {
+  switch (event.type) {
+    case "job.prompt":
+      return event.prompt ?? null;
+    case "job.answer":
+      return { button: event.button };
+    case "job.fail":
+      return { error: event.error, retryable: event.retryable ?? true };
+    case "job.child.settled":
+      return { childId: event.childId, state: event.state };
+    case "job.children.added":
+      return { ids: event.ids };
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,80 @@
+import type { Database } from "bun:sqlite";
+
+/**
+ * Group commit on the one write connection. Writes run at once inside an open transaction (so the
+ * engine reads its own writes); the transaction commits on the next turn of the event loop, and every
+ * caller waiting on `committed()` is answered together. A commit is never skipped: every write that
+ * ran belongs to exactly one COMMIT, and a failed write rolls back only its own savepoint.
+ */
+export class GroupCommit {
+  private open = false;
+  private waiters: { resolve: () => void; reject: (e: unknown) => void }[] = [];
+  private scheduled = false;
+  private batchSize = 0;
+  onCommit: (info: { size: number; ms: number }) => void = () => {};
+
+  constructor(
+    private readonly db: Database,
+    private readonly maxBatch = 2000,
+  ) {}
+
+  run<T>(fn: () => T): T {
+    if (!this.open) {
+      this.db.exec("BEGIN IMMEDIATE");
+      this.open = true;
+    }
+    this.db.exec("SAVEPOINT w");
+    try {
+      const out = fn();
+      this.db.exec("RELEASE w");
+      this.batchSize++;
+      this.schedule();
+      return out;
+    } catch (error) {
+      this.db.exec("ROLLBACK TO w");
+      this.db.exec("RELEASE w");
+      this.schedule();
+      throw error;
+    }
+  }
+
+  /** Resolves once every write made so far is committed. */
+  committed(): Promise<void> {
+    if (!this.open) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      this.waiters.push({ resolve, reject });
+      if (this.batchSize >= this.maxBatch) this.flush();
+    });
+  }
+
+  flush(): void {
+    this.scheduled = false;
+    if (!this.open) return;
+    const waiters = this.waiters;
+    const size = this.batchSize;
+    this.waiters = [];
+    this.batchSize = 0;
+    const started = performance.now();
+    try {
+      this.db.exec("COMMIT");
+      this.open = false;
+    } catch (error) {
+      this.open = false;
+      try {
+        this.db.exec("ROLLBACK");
+      } catch {
+        // Nothing left to roll back.
+      }
+      for (const w of waiters) w.reject(error);
+      return;
+    }
+    this.onCommit({ size, ms: performance.now() - started });
+    for (const w of waiters) w.resolve();
+  }
+
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => this.flush());
+  }
+}

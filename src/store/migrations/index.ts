@@ -1,0 +1,10 @@
+// Migrations are embedded in the binary as text; their number is their order.
+import m0001 from "./0001_init.sql" with { type: "text" };
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: Migration[] = [{ version: 1, name: "init", sql: m0001 }];

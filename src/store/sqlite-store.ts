@@ -1,0 +1,259 @@
+import type { Database, Statement } from "bun:sqlite";
+import type { Transition } from "../job-view.ts";
+import { migrate, openReadConnection, openWriteConnection } from "./db.ts";
+import { GroupCommit } from "./group-commit.ts";
+import { JOB_COLUMNS, toParams, toRecord, type DbJob, type JobRecord } from "./job-record.ts";
+import type { JobFilter, Store } from "./store.ts";
+
+interface DbTransition {
+  job_id: string;
+  seq: number;
+  at: number;
+  event: string;
+  from_state: string;
+  to_state: string;
+  payload: string | null;
+}
+
+const toTransition = (r: DbTransition): Transition => ({
+  jobId: r.job_id,
+  seq: r.seq,
+  at: r.at,
+  event: r.event,
+  from: r.from_state,
+  to: r.to_state,
+  payload: r.payload === null ? null : JSON.parse(r.payload),
+});
+
+const COLUMN_NAMES = JOB_COLUMNS.split(", ").filter((c) => c !== "seq");
+
+export class SqliteStore implements Store {
+  readonly writer: Database;
+  readonly reader: Database;
+  readonly commits: GroupCommit;
+  readonly migrated: { from: number; to: number };
+  private readonly insertStmt: Statement;
+  private readonly updateStmt: Statement;
+  private readonly findById: Statement<DbJob, [string]>;
+  private readonly readById: Statement<DbJob, [string]>;
+
+  constructor(readonly path: string) {
+    this.writer = openWriteConnection(path);
+    this.migrated = migrate(this.writer);
+    this.reader = path === ":memory:" ? this.writer : openReadConnection(path);
+    this.commits = new GroupCommit(this.writer);
+    const cols = [...COLUMN_NAMES, "snapshot"];
+    this.insertStmt = this.writer.prepare(
+      `INSERT INTO jobs (${cols.join(", ")}) VALUES (${cols.map((c) => `$${c}`).join(", ")}) RETURNING seq`,
+    );
+    this.updateStmt = this.writer.prepare(
+      `UPDATE jobs SET ${cols.filter((c) => c !== "id").map((c) => `${c} = $${c}`).join(", ")} WHERE id = $id`,
+    );
+    this.findById = this.writer.prepare(`SELECT ${JOB_COLUMNS} FROM jobs WHERE id = ?`);
+    this.readById = this.reader.prepare(`SELECT ${JOB_COLUMNS} FROM jobs WHERE id = ?`);
+  }
+
+  write<T>(fn: () => T): T {
+    return this.commits.run(fn);
+  }
+
+  committed(): Promise<void> {
+    return this.commits.committed();
+  }
+
+  insertJob(job: JobRecord, snapshot: string | null): number {
+    const row = this.insertStmt.get(toParams(job, snapshot)) as { seq: number };
+    return row.seq;
+  }
+
+  updateJob(job: JobRecord, snapshot: string | null): void {
+    this.updateStmt.run(toParams(job, snapshot));
+  }
+
+  deleteJob(id: string): void {
+    this.writer.query("DELETE FROM transitions WHERE job_id = ?").run(id);
+    this.writer.query("DELETE FROM jobs WHERE id = ?").run(id);
+  }
+
+  appendTransition(t: Transition): void {
+    this.writer
+      .query(
+        "INSERT INTO transitions (job_id, seq, at, event, from_state, to_state, payload) VALUES (?, ?, ?, ?, ?, ?, ?)",
+      )
+      .run(t.jobId, t.seq, t.at, t.event, t.from, t.to, t.payload === null ? null : JSON.stringify(t.payload));
+  }
+
+  findJobById(id: string): JobRecord | undefined {
+    const row = this.findById.get(id);
+    return row ? toRecord(row) : undefined;
+  }
+
+  findSnapshot(id: string): { snapshot: string | null; machineVersion: string } | undefined {
+    const row = this.writer
+      .query<{ snapshot: string | null; machine_version: string }, [string]>(
+        "SELECT snapshot, machine_version FROM jobs WHERE id = ?",
+      )
+      .get(id);
+    return row ? { snapshot: row.snapshot, machineVersion: row.machine_version } : undefined;
+  }
+
+  findJobByIdempotencyKey(namespace: string, key: string): JobRecord | undefined {
+    const row = this.writer
+      .query<DbJob, [string, string]>(`SELECT ${JOB_COLUMNS} FROM jobs WHERE namespace = ? AND idempotency_key = ?`)
+      .get(namespace, key);
+    return row ? toRecord(row) : undefined;
+  }
+
+  findChildIds(parentId: string): string[] {
+    return this.writer
+      .query<{ id: string }, [string]>("SELECT id FROM jobs WHERE parent_id = ? ORDER BY seq")
+      .all(parentId)
+      .map((r) => r.id);
+  }
+
+  findDueDeadlines(now: number, limit: number): string[] {
+    return this.writer
+      .query<{ id: string }, [number, number]>(
+        "SELECT id FROM jobs WHERE deadline_at IS NOT NULL AND deadline_at <= ? ORDER BY deadline_at LIMIT ?",
+      )
+      .all(now, limit)
+      .map((r) => r.id);
+  }
+
+  findNextDeadline(): number | null {
+    const row = this.writer
+      .query<{ at: number | null }, []>("SELECT MIN(deadline_at) AS at FROM jobs WHERE deadline_at IS NOT NULL")
+      .get();
+    return row?.at ?? null;
+  }
+
+  findWorkingInProcess(): string[] {
+    return this.writer
+      .query<{ id: string }, []>(
+        "SELECT id FROM jobs WHERE in_process = 1 AND state IN ('running', 'cancelling') ORDER BY seq",
+      )
+      .all()
+      .map((r) => r.id);
+  }
+
+  findQueuedDue(now: number, inProcess: boolean, types: string[] | null, limit: number): string[] {
+    const typeClause = types ? `AND type IN (${types.map(() => "?").join(", ")})` : "";
+    return this.writer
+      .query<{ id: string }, (string | number)[]>(
+        `SELECT id FROM jobs WHERE state = 'queued' AND in_process = ? AND run_at <= ? ${typeClause}
+         ORDER BY priority DESC, seq LIMIT ?`,
+      )
+      .all(inProcess ? 1 : 0, now, ...(types ?? []), limit)
+      .map((r) => r.id);
+  }
+
+  readJobById(id: string): JobRecord | undefined {
+    const row = this.readById.get(id);
+    return row ? toRecord(row) : undefined;
+  }
+
+  readJobBySeq(seq: number): JobRecord | undefined {
+    const row = this.reader.query<DbJob, [number]>(`SELECT ${JOB_COLUMNS} FROM jobs WHERE seq = ?`).get(seq);
+    return row ? toRecord(row) : undefined;
+  }
+
+  readChildren(parentId: string): JobRecord[] {
+    return this.reader
+      .query<DbJob, [string]>(`SELECT ${JOB_COLUMNS} FROM jobs WHERE parent_id = ? ORDER BY seq`)
+      .all(parentId)
+      .map(toRecord);
+  }
+
+  readJobs(filter: JobFilter): JobRecord[] {
+    const { where, params } = whereClause(filter);
+    const order =
+      filter.order === "oldest"
+        ? "seq ASC"
+        : filter.order === "updated"
+          ? "updated_at ASC, seq ASC"
+          : filter.order === "-updated"
+            ? "updated_at DESC, seq DESC"
+            : "seq DESC";
+    const sql = `SELECT ${JOB_COLUMNS} FROM jobs ${where} ORDER BY ${order} LIMIT ? OFFSET ?`;
+    return this.reader
+      .query<DbJob, (string | number | null)[]>(sql)
+      .all(...params, filter.limit, filter.offset ?? 0)
+      .map(toRecord);
+  }
+
+  countJobs(filter: JobFilter): number {
+    const { where, params } = whereClause(filter);
+    const row = this.reader
+      .query<{ n: number }, (string | number | null)[]>(`SELECT COUNT(*) AS n FROM jobs ${where}`)
+      .get(...params);
+    return row?.n ?? 0;
+  }
+
+  readTransitions(jobId: string): Transition[] {
+    return this.reader
+      .query<DbTransition, [string]>("SELECT * FROM transitions WHERE job_id = ? ORDER BY seq")
+      .all(jobId)
+      .map(toTransition);
+  }
+
+  countByState(): { state: string; type: string; count: number }[] {
+    return this.reader
+      .query<{ state: string; type: string; count: number }, []>(
+        "SELECT state, type, COUNT(*) AS count FROM jobs GROUP BY state, type",
+      )
+      .all();
+  }
+
+  integrityCheck(): string {
+    const row = this.reader.query<{ integrity_check: string }, []>("PRAGMA integrity_check").get();
+    return row?.integrity_check ?? "unknown";
+  }
+
+  backup(path: string): void {
+    this.commits.flush();
+    this.writer.query("VACUUM INTO ?").run(path);
+  }
+
+  close(): void {
+    this.commits.flush();
+    if (this.reader !== this.writer) this.reader.close();
+    this.writer.close();
+  }
+}
+
+function whereClause(filter: JobFilter): { where: string; params: (string | number | null)[] } {
+  const parts: string[] = [];
+  const params: (string | number | null)[] = [];
+  if (filter.states && filter.states.length > 0) {
+    parts.push(`state IN (${filter.states.map(() => "?").join(", ")})`);
+    params.push(...filter.states);
+  }
+  if (filter.type !== undefined) {
+    parts.push("type = ?");
+    params.push(filter.type);
+  }
+  if (filter.namespace !== undefined) {
+    parts.push("namespace = ?");
+    params.push(filter.namespace);
+  }
+  if (filter.parentId === null) parts.push("parent_id IS NULL");
+  else if (filter.parentId !== undefined) {
+    parts.push("parent_id = ?");
+    params.push(filter.parentId);
+  }
+  if (filter.text) {
+    parts.push("(description LIKE ? ESCAPE '\\' OR id LIKE ? ESCAPE '\\' OR type LIKE ? ESCAPE '\\')");
+    const like = `%${filter.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    params.push(like, like, like);
+  }
+  if (filter.beforeSeq !== undefined) {
+    parts.push("seq < ?");
+    params.push(filter.beforeSeq);
+  }
+  if (filter.afterSeq !== undefined) {
+    parts.push("seq > ?");
+    params.push(filter.afterSeq);
+  }
+  if (filter.unreceived) parts.push("received_at IS NULL");
+  return { where: parts.length > 0 ? `WHERE ${parts.join(" AND ")}` : "", params };
+}

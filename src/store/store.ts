@@ -1,0 +1,56 @@
+import type { JobState, Transition } from "../job-view.ts";
+import type { JobRecord } from "./job-record.ts";
+
+export interface JobFilter {
+  states?: JobState[];
+  type?: string;
+  namespace?: string;
+  /** A job id, or `null` for root jobs only. */
+  parentId?: string | null;
+  text?: string;
+  /** Newest first: only jobs with a smaller seq. */
+  beforeSeq?: number;
+  /** Oldest first: only jobs with a larger seq. */
+  afterSeq?: number;
+  order?: "newest" | "oldest" | "updated" | "-updated";
+  /** Hide jobs a receipt-taking dialect already received. */
+  unreceived?: boolean;
+  limit: number;
+  offset?: number;
+}
+
+/**
+ * The narrow door to persistence. Writes go through `write()` (group commit: they run now, inside the
+ * open transaction) and become durable when `committed()` resolves. `read*` functions see only
+ * committed data; `find*` functions see the writer's own uncommitted writes and are for the engine.
+ */
+export interface Store {
+  write<T>(fn: () => T): T;
+  committed(): Promise<void>;
+
+  insertJob(job: JobRecord, snapshot: string | null): number;
+  updateJob(job: JobRecord, snapshot: string | null): void;
+  deleteJob(id: string): void;
+  appendTransition(t: Transition): void;
+
+  findJobById(id: string): JobRecord | undefined;
+  findSnapshot(id: string): { snapshot: string | null; machineVersion: string } | undefined;
+  findJobByIdempotencyKey(namespace: string, key: string): JobRecord | undefined;
+  findChildIds(parentId: string): string[];
+  findDueDeadlines(now: number, limit: number): string[];
+  findNextDeadline(): number | null;
+  findWorkingInProcess(): string[];
+  findQueuedDue(now: number, inProcess: boolean, types: string[] | null, limit: number): string[];
+
+  readJobById(id: string): JobRecord | undefined;
+  readJobBySeq(seq: number): JobRecord | undefined;
+  readChildren(parentId: string): JobRecord[];
+  readJobs(filter: JobFilter): JobRecord[];
+  countJobs(filter: JobFilter): number;
+  readTransitions(jobId: string): Transition[];
+  countByState(): { state: string; type: string; count: number }[];
+
+  integrityCheck(): string;
+  backup(path: string): void;
+  close(): void;
+}
