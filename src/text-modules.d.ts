@@ -7,3 +7,7 @@ declare module "*.html" {
   const text: string;
   export default text;
 }
+declare module "*.js" {
+  const text: string;
+  export default text;
+}

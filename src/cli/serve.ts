@@ -1,0 +1,74 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { parseServeArgs, serveHelp, type Config } from "../config.ts";
+import { seedDemo } from "../demo.ts";
+import { Engine } from "../engine/index.ts";
+import { createApp } from "../http/app.ts";
+import { createLogger } from "../log.ts";
+import { SqliteStore } from "../store/index.ts";
+
+export interface Server {
+  url: string;
+  engine: Engine;
+  stop(): Promise<void>;
+}
+
+/** Opens the store, boots the engine, serves every surface; stops cleanly on SIGTERM/SIGINT. */
+export async function startServer(config: Config): Promise<Server> {
+  const logger = createLogger(config.logLevel);
+  if (config.db !== ":memory:") mkdirSync(dirname(config.db), { recursive: true });
+  const store = new SqliteStore(config.db);
+  const engine = new Engine({
+    store,
+    retention: { finishedMs: config.retentionFinishedMs, afterReceiptMs: config.retentionAfterReceiptMs },
+    cancelGraceMs: config.cancelGraceMs,
+    maxRunning: config.maxRunning,
+    onError: (error, where) => logger.log("error", "engine error", { where, error: String(error) }),
+  });
+  const { app } = createApp({ engine, log: (msg, fields) => logger.log("error", msg, fields) });
+  const booted = engine.boot();
+  const server = app.listen({ port: config.port, hostname: config.host });
+  const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${server.server?.port ?? config.port}`;
+  logger.log("info", "jobd listening", { url, db: config.db, resumed: booted.resumed, migrated: store.migrated });
+  if (config.demo) {
+    const seeded = await seedDemo(engine);
+    if (seeded > 0) logger.log("info", "demo jobs seeded; watch them at /api/v1/jobs?namespace=demo", { seeded });
+  }
+  let stopping: Promise<void> | null = null;
+  const stop = () =>
+    (stopping ??= (async () => {
+      await server.stop();
+      await engine.close();
+      store.close();
+      logger.log("info", "jobd stopped");
+    })());
+  return { url, engine, stop };
+}
+
+export async function serve(argv: string[]): Promise<number> {
+  if (argv.includes("--help") || argv.includes("-h")) {
+    console.log(serveHelp());
+    return 0;
+  }
+  let config: Config;
+  try {
+    config = parseServeArgs(argv);
+  } catch (error) {
+    console.error(`jobd serve: ${error instanceof Error ? error.message : String(error)}`);
+    console.error(serveHelp());
+    return 2;
+  }
+  const server = await startServer(config);
+  await new Promise<void>((resolve) => {
+    const onSignal = () => {
+      const hard = setTimeout(() => process.exit(1), 10_000);
+      server.stop().finally(() => {
+        clearTimeout(hard);
+        resolve();
+      });
+    };
+    process.once("SIGTERM", onSignal);
+    process.once("SIGINT", onSignal);
+  });
+  return 0;
+}

@@ -1,0 +1,74 @@
+import { parseArgs } from "node:util";
+
+/** Every server option, its flag, its environment variable and its default. */
+export const SERVE_OPTIONS = {
+  port: { env: "JOBD_PORT", default: "8080", help: "TCP port to listen on" },
+  host: { env: "JOBD_HOST", default: "127.0.0.1", help: "address to bind" },
+  db: { env: "JOBD_DB", default: "data/jobd.db", help: "SQLite database file" },
+  "retention-finished": { env: "JOBD_RETENTION_FINISHED", default: "3d", help: "how long finished jobs nobody received are kept" },
+  "retention-after-receipt": { env: "JOBD_RETENTION_AFTER_RECEIPT", default: "0s", help: "how long a received job is kept" },
+  "cancel-grace": { env: "JOBD_CANCEL_GRACE", default: "30s", help: "how long a cancelling job may take to stop" },
+  "max-running": { env: "JOBD_MAX_RUNNING", default: "1000", help: "in-process jobs working at once" },
+  "log-level": { env: "JOBD_LOG_LEVEL", default: "info", help: "debug, info, warn or error" },
+} as const;
+
+export type ServeOptionName = keyof typeof SERVE_OPTIONS;
+
+export interface Config {
+  port: number;
+  host: string;
+  db: string;
+  retentionFinishedMs: number;
+  retentionAfterReceiptMs: number;
+  cancelGraceMs: number;
+  maxRunning: number;
+  logLevel: "debug" | "info" | "warn" | "error";
+  demo: boolean;
+}
+
+const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** `250ms`, `30s`, `5m`, `2h`, `3d`; a bare number is milliseconds. */
+export function parseDuration(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/.exec(text.trim());
+  if (!match) throw new Error(`not a duration: ${JSON.stringify(text)} (use e.g. 500ms, 30s, 5m, 2h, 3d)`);
+  return Math.round(Number(match[1]) * (UNITS[match[2] ?? "ms"] ?? 1));
+}
+
+export function parseServeArgs(argv: string[], env: Record<string, string | undefined> = process.env): Config {
+  const options = Object.fromEntries(
+    Object.keys(SERVE_OPTIONS).map((name) => [name, { type: "string" as const }]),
+  ) as Record<ServeOptionName, { type: "string" }>;
+  const { values } = parseArgs({
+    args: argv,
+    options: { ...options, demo: { type: "boolean" }, help: { type: "boolean", short: "h" } },
+    allowPositionals: false,
+    strict: true,
+  });
+  const get = (name: ServeOptionName): string =>
+    (values[name] as string | undefined) ?? env[SERVE_OPTIONS[name].env] ?? SERVE_OPTIONS[name].default;
+  const port = Number(get("port"));
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0-65535, not ${get("port")}`);
+  const maxRunning = Number(get("max-running"));
+  if (!Number.isInteger(maxRunning) || maxRunning < 1) throw new Error("--max-running must be a positive integer");
+  const logLevel = get("log-level");
+  if (!["debug", "info", "warn", "error"].includes(logLevel)) throw new Error("--log-level must be debug, info, warn or error");
+  return {
+    port,
+    host: get("host"),
+    db: get("db"),
+    retentionFinishedMs: parseDuration(get("retention-finished")),
+    retentionAfterReceiptMs: parseDuration(get("retention-after-receipt")),
+    cancelGraceMs: parseDuration(get("cancel-grace")),
+    maxRunning,
+    logLevel: logLevel as Config["logLevel"],
+    demo: values.demo === true || env.JOBD_DEMO === "1",
+  };
+}
+
+export function serveHelp(): string {
+  const lines = Object.entries(SERVE_OPTIONS).map(
+    ([name, o]) => `  --${name.padEnd(26)} ${o.help} (env ${o.env}, default ${o.default})`,
+  );
+  return ["Usage: jobd serve [options]", "", ...lines, `  --${"demo".padEnd(26)} seed demo jobs to watch (env JOBD_DEMO=1)`].join("\n");
+}

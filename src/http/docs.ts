@@ -1,0 +1,40 @@
+import { swagger } from "@elysiajs/swagger";
+import { Elysia } from "elysia";
+// The Scalar reference UI, embedded in the binary: /swagger works with no network.
+// The package exports map hides the browser bundle, so it is imported by path.
+import scalarBundle from "../../node_modules/@scalar/api-reference/dist/browser/standalone.js" with { type: "text" };
+import { VERSION } from "../version.ts";
+
+const SCALAR_PATH = "/swagger/assets/scalar.js";
+
+export const docs = () =>
+  new Elysia({ name: "docs" })
+    .get(
+      SCALAR_PATH,
+      () =>
+        new Response(scalarBundle, {
+          headers: { "content-type": "text/javascript; charset=utf-8", "cache-control": "public, max-age=86400" },
+        }),
+      { detail: { hide: true } },
+    )
+    .use(
+      swagger({
+        path: "/swagger",
+        scalarCDN: SCALAR_PATH,
+        scalarConfig: { withDefaultFonts: false, hideClientButton: true } as Record<string, unknown>,
+        documentation: {
+          info: {
+            title: "jobd",
+            version: VERSION,
+            description:
+              "One job engine, a native API and five wire dialects (Crystite jobs, ArangoDB async jobs, " +
+              "CentriQS, OTC IMS, CloudSigma).",
+          },
+          tags: [
+            { name: "jobs", description: "The native jobs API" },
+            { name: "events", description: "Live events" },
+            { name: "operations", description: "Health and metrics" },
+          ],
+        },
+      }),
+    );

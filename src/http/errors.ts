@@ -1,0 +1,38 @@
+import { JobdError } from "../errors.ts";
+
+export interface SafeError {
+  status: number;
+  code: string;
+  message: string;
+}
+
+/**
+ * Maps anything thrown inside a route to what may go on the wire. Domain errors keep their code and
+ * message; Elysia's validation and parse errors become 400s; anything else is a generic 500 whose
+ * cause is logged, never sent.
+ */
+export function toSafeError(code: string | number, error: unknown, log: (e: unknown) => void = () => {}): SafeError {
+  if (error instanceof JobdError) return { status: error.status, code: error.code, message: error.message };
+  switch (code) {
+    case "VALIDATION":
+      return { status: 400, code: "BAD_REQUEST", message: validationMessage(error) };
+    case "PARSE":
+      return { status: 400, code: "BAD_REQUEST", message: "the body could not be parsed" };
+    case "NOT_FOUND":
+      return { status: 404, code: "NOT_FOUND", message: "no such route" };
+    case "INVALID_COOKIE_SIGNATURE":
+    case "INVALID_FILE_TYPE":
+      return { status: 400, code: "BAD_REQUEST", message: "bad request" };
+  }
+  const status = typeof (error as { status?: unknown })?.status === "number" ? (error as { status: number }).status : 500;
+  if (status >= 400 && status < 500) return { status, code: "BAD_REQUEST", message: "bad request" };
+  log(error);
+  return { status: 500, code: "INTERNAL", message: "internal error" };
+}
+
+function validationMessage(error: unknown): string {
+  const e = error as { valueError?: { path?: string; message?: string }; type?: string };
+  const where = e.valueError?.path ? `${e.type ?? "value"} ${e.valueError.path}` : (e.type ?? "request");
+  const what = e.valueError?.message ?? "is not valid";
+  return `${where}: ${what}`.slice(0, 300);
+}

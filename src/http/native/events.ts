@@ -1,0 +1,75 @@
+import { Elysia, t } from "elysia";
+import type { Engine } from "../../engine/index.ts";
+
+const encoder = new TextEncoder();
+
+/**
+ * Server-sent events: one `transition` event per committed transition, and `progress` events, as
+ * JSON. `?job=ID` narrows the stream to one job (and its direct children with `&children=true`).
+ */
+export const nativeEvents = (engine: Engine, sse: { clients: number }) =>
+  new Elysia({ name: "native-events", detail: { tags: ["events"] } }).get(
+    "/api/v1/events",
+    ({ query, request }) => {
+      const jobId = query.job;
+      const withChildren = query.children === "true";
+      const namespace = query.namespace;
+      const matches = (job: { id: string; parentId: string | null; namespace: string }) =>
+        (jobId === undefined || job.id === jobId || (withChildren && job.parentId === jobId)) &&
+        (namespace === undefined || job.namespace === namespace);
+      let cleanup = () => {};
+      const stream = new ReadableStream<Uint8Array>({
+        start(controller) {
+          const send = (event: string, data: unknown) => {
+            try {
+              controller.enqueue(encoder.encode(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`));
+            } catch {
+              cleanup();
+            }
+          };
+          sse.clients++;
+          const offs = [
+            engine.bus.on("job:transition", ({ job, transition }) => {
+              if (matches(job)) send("transition", { ...transition, state: job.state, progress: { percent: job.progressPercent, message: job.progressMessage } });
+            }),
+            engine.bus.on("job:progress", ({ job }) => {
+              if (matches(job)) send("progress", { jobId: job.id, percent: job.progressPercent, message: job.progressMessage });
+            }),
+            engine.bus.on("job:created", ({ job }) => {
+              if (matches(job)) send("created", { jobId: job.id, parentId: job.parentId, type: job.type, state: job.state });
+            }),
+          ];
+          const ping = setInterval(() => send("ping", {}), 15_000);
+          controller.enqueue(encoder.encode(`: connected\nretry: 2000\n\n`));
+          let closed = false;
+          cleanup = () => {
+            if (closed) return;
+            closed = true;
+            sse.clients--;
+            clearInterval(ping);
+            for (const off of offs) off();
+            try {
+              controller.close();
+            } catch {
+              // Already closed by the client.
+            }
+          };
+          request.signal.addEventListener("abort", () => cleanup());
+        },
+        cancel() {
+          cleanup();
+        },
+      });
+      return new Response(stream, {
+        headers: { "content-type": "text/event-stream", "cache-control": "no-store", connection: "keep-alive" },
+      });
+    },
+    {
+      query: t.Object({
+        job: t.Optional(t.String({ maxLength: 100 })),
+        children: t.Optional(t.String({ maxLength: 5 })),
+        namespace: t.Optional(t.String({ maxLength: 100 })),
+      }),
+      detail: { summary: "Live events (SSE)", description: "transition, progress and created events as JSON." },
+    },
+  );

@@ -1,0 +1,131 @@
+import { Elysia, t } from "elysia";
+import type { Engine } from "../../engine/index.ts";
+import { JobdError, notFound } from "../../errors.ts";
+import { JOB_STATES, type JobState, type JobSpec } from "../../job-view.ts";
+import { AnswerSchema, ErrorSchema, IdParams, JobSpecSchema, ListQuery } from "./schemas.ts";
+
+const MAX_WAIT_MS = 60_000;
+const errors = { 400: ErrorSchema, 404: ErrorSchema };
+
+function parseStates(raw: string | undefined): JobState[] | undefined {
+  if (!raw) return undefined;
+  const states = raw.split(",").map((s) => s.trim()).filter(Boolean);
+  for (const s of states) {
+    if (!JOB_STATES.includes(s as JobState)) throw new JobdError("BAD_REQUEST", `unknown state ${JSON.stringify(s)}`);
+  }
+  return states as JobState[];
+}
+
+/** The native jobs API: create, read, list, cancel, answer, log, children and a long poll. */
+export const nativeJobs = (engine: Engine) =>
+  new Elysia({ name: "native-jobs", prefix: "/api/v1/jobs", detail: { tags: ["jobs"] } })
+    .post(
+      "/",
+      async ({ body, headers, set }) => {
+        const key = headers["idempotency-key"];
+        if (key !== undefined && (key.length === 0 || key.length > 200)) {
+          throw new JobdError("BAD_REQUEST", "Idempotency-Key must be 1-200 characters");
+        }
+        const job = await engine.create(body as JobSpec, { idempotencyKey: key ?? null });
+        set.status = 201;
+        return job;
+      },
+      {
+        body: JobSpecSchema,
+        detail: {
+          summary: "Create a job",
+          description:
+            "Creates a job (and its children, any depth). Answered 201 once the job is committed. " +
+            "An Idempotency-Key header returns the same job for the same key within a namespace.",
+        },
+        response: { 400: ErrorSchema },
+      },
+    )
+    .get(
+      "/",
+      ({ query }) => {
+        const limit = query.limit ?? 50;
+        const cursor = query.cursor === undefined ? undefined : Number(query.cursor);
+        if (cursor !== undefined && (!Number.isInteger(cursor) || cursor < 0)) {
+          throw new JobdError("BAD_REQUEST", "cursor is not valid");
+        }
+        const jobs = engine.list({
+          states: parseStates(query.state),
+          type: query.type,
+          namespace: query.namespace,
+          parentId: query.parent === undefined ? undefined : query.parent === "none" ? null : query.parent,
+          text: query.text,
+          beforeSeq: cursor,
+          limit,
+        });
+        const last = jobs[jobs.length - 1];
+        return { jobs, nextCursor: jobs.length === limit && last ? String(last.seq) : null };
+      },
+      {
+        query: ListQuery,
+        detail: { summary: "List jobs", description: "Newest first. Pass nextCursor back as cursor for the next page." },
+        response: { 400: ErrorSchema },
+      },
+    )
+    .get(
+      "/:id",
+      ({ params }) => {
+        const job = engine.get(params.id);
+        if (!job) throw notFound();
+        return job;
+      },
+      { params: IdParams, detail: { summary: "Get a job" }, response: { 404: ErrorSchema } },
+    )
+    .post("/:id/cancel", ({ params }) => engine.cancel(params.id), {
+      params: IdParams,
+      detail: {
+        summary: "Request cancellation",
+        description:
+          "A queued job ends canceled at once; a running one goes to cancelling until its work stops " +
+          "(or finishes first). Unfinished children are cancelled too.",
+      },
+      response: errors,
+    })
+    .post("/:id/answer", ({ params, body }) => engine.answer(params.id, body.button), {
+      params: IdParams,
+      body: AnswerSchema,
+      detail: {
+        summary: "Answer the open prompt",
+        description: "400 when nothing is asked or the button index is out of range; nothing changes then.",
+      },
+      response: errors,
+    })
+    .get(
+      "/:id/log",
+      ({ params }) => {
+        if (!engine.getRecord(params.id)) throw notFound();
+        return { transitions: engine.log(params.id) };
+      },
+      { params: IdParams, detail: { summary: "The job's transition log" }, response: { 404: ErrorSchema } },
+    )
+    .get(
+      "/:id/children",
+      ({ params }) => {
+        if (!engine.getRecord(params.id)) throw notFound();
+        return { jobs: engine.children(params.id).map((r) => engine.viewOf(r)) };
+      },
+      { params: IdParams, detail: { summary: "The job's direct children" }, response: { 404: ErrorSchema } },
+    )
+    .get(
+      "/:id/wait",
+      async ({ params, query }) => {
+        const timeout = Math.min(query.timeout ?? 30_000, MAX_WAIT_MS);
+        const job = await engine.wait(params.id, timeout);
+        if (!job) throw notFound();
+        return job;
+      },
+      {
+        params: IdParams,
+        query: t.Object({ timeout: t.Optional(t.Numeric({ minimum: 0, maximum: MAX_WAIT_MS })) }),
+        detail: {
+          summary: "Wait for a job to finish",
+          description: `Long poll: answers when the job has finished, or at the timeout (ms, at most ${MAX_WAIT_MS}) with the job as it is.`,
+        },
+        response: errors,
+      },
+    );
