@@ -1,13 +1,23 @@
 import { Elysia } from "elysia";
 import type { Engine } from "../engine/index.ts";
+import { DEFAULT_HTTP_OPTIONS, type HttpOptions, type SurfaceContext } from "./context.ts";
+import { arangoDialect } from "./dialects/arango.ts";
+import { cloudsigmaDialect } from "./dialects/cloudsigma.ts";
+import { databasesDialect } from "./dialects/databases.ts";
+import { imsDialect } from "./dialects/ims.ts";
+import { jobsDialect } from "./dialects/jobs.ts";
 import { docs } from "./docs.ts";
 import { toSafeError } from "./errors.ts";
 import { health } from "./health.ts";
 import { nativeEvents } from "./native/events.ts";
 import { nativeJobs } from "./native/jobs.ts";
+import { nativeMachines } from "./native/machines.ts";
+import { uiSurface } from "./ui.ts";
+import { workerApi } from "./workers.ts";
 
 export interface AppOptions {
   engine: Engine;
+  options?: Partial<HttpOptions>;
   log?: (message: string, fields?: Record<string, unknown>) => void;
 }
 
@@ -16,8 +26,16 @@ export interface AppState {
 }
 
 /** Every surface, wired on one screen. Each dialect keeps its own error envelope. */
-export function createApp({ engine, log = () => {} }: AppOptions) {
+export function createApp({ engine, options = {}, log = () => {} }: AppOptions) {
   const state: AppState = { sse: { clients: 0 } };
+  let handle: (request: Request) => Promise<Response> = async () => new Response(null, { status: 503 });
+  const ctx: SurfaceContext = {
+    engine,
+    options: { ...DEFAULT_HTTP_OPTIONS, ...options },
+    handle: (request) => handle(request),
+    log,
+  };
+  // ctx is complete before any surface reads it; `handle` is bound once the app exists.
   const native = new Elysia({ name: "native" })
     .onError(({ code, error, set }) => {
       const safe = toSafeError(code, error, (e) => log("unhandled error", { error: String(e) }));
@@ -25,19 +43,29 @@ export function createApp({ engine, log = () => {} }: AppOptions) {
       return { error: { code: safe.code, message: safe.message } };
     })
     .use(nativeJobs(engine))
-    .use(nativeEvents(engine, state.sse));
+    .use(nativeEvents(engine, state.sse))
+    .use(nativeMachines(ctx))
+    .use(workerApi(ctx));
 
   const app = new Elysia()
+    // The arango dialect goes first: `x-arango-async` applies to any request jobd serves.
+    .use(arangoDialect(ctx))
     .use(health(engine))
     .use(docs())
     .use(native)
+    .use(jobsDialect(ctx))
+    .use(databasesDialect(ctx))
+    .use(imsDialect(ctx))
+    .use(cloudsigmaDialect(ctx))
+    .use(uiSurface(ctx))
     .onError(({ code, error, set }) => {
       // Routes that no surface claims, and anything a surface let through.
       const safe = toSafeError(code, error, (e) => log("unhandled error", { error: String(e) }));
       set.status = safe.status;
       return { error: { code: safe.code, message: safe.message } };
     });
-  return { app, state };
+  handle = (request) => app.handle(request);
+  return { app, state, ctx };
 }
 
 export type App = ReturnType<typeof createApp>["app"];

@@ -1,0 +1,20 @@
+import type { Engine } from "../engine/index.ts";
+
+/** Options every surface may read. Filled from `jobd serve` flags; tests pass their own. */
+export interface HttpOptions {
+  /** ArangoDB gateway: requests jobd does not serve itself go to this upstream (never anywhere else). */
+  upstream?: string;
+  /** ArangoDB dialect: past this many pending async jobs, new ones get 503 / errorNum 21003. */
+  arangoMaxPending: number;
+}
+
+export const DEFAULT_HTTP_OPTIONS: HttpOptions = { arangoMaxPending: 10_000 };
+
+/** What a dialect (or any surface) is given: the engine and a way back into the app itself. */
+export interface SurfaceContext {
+  engine: Engine;
+  options: HttpOptions;
+  /** Runs a request through the whole app, as if it came from the network (the arango async queue). */
+  handle(request: Request): Promise<Response>;
+  log(message: string, fields?: Record<string, unknown>): void;
+}

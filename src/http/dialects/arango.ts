@@ -1,0 +1,5 @@
+import { Elysia } from "elysia";
+import type { SurfaceContext } from "../context.ts";
+
+/** Dialect placeholder: filled in by its own issue. */
+export const arangoDialect = (_ctx: SurfaceContext) => new Elysia({ name: "dialect-arango" });

@@ -1,0 +1,5 @@
+import { Elysia } from "elysia";
+import type { SurfaceContext } from "./context.ts";
+
+/** The debugging UI at /ui: placeholder until its issue lands. */
+export const uiSurface = (_ctx: SurfaceContext) => new Elysia({ name: "ui" });
