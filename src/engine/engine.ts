@@ -187,10 +187,13 @@ export class Engine {
     return next;
   }
 
-  /** A receipt-taking dialect read the finished job: it is gone from those dialects at once. */
-  async receive(id: string): Promise<void> {
+  /**
+   * A receipt-taking dialect read the finished job: it is gone from those dialects at once. Resolves
+   * true for the one call that took the receipt, false when the job was not there to take.
+   */
+  async receive(id: string): Promise<boolean> {
     const record = this.current(id);
-    if (!record || !isFinished(record.state) || record.receivedAt !== null) return;
+    if (!record || !isFinished(record.state) || record.receivedAt !== null) return false;
     if (this.retentionAfterReceiptMs <= 0) {
       this.store.write(() => this.deleteTree(record));
     } else {
@@ -198,6 +201,7 @@ export class Engine {
       this.patch(id, () => ({ receivedAt: now, expiresAt: now + this.retentionAfterReceiptMs }));
     }
     await this.store.committed();
+    return true;
   }
 
   /** Removes a job and its finished descendants. */
