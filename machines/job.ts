@@ -20,6 +20,8 @@
  * - Children: the failure policy decides what a failed (or canceled) child does. `fail-fast` fails the
  *   parent at once (the engine cancels the siblings), `wait-all` fails it once every child has ended,
  *   `ignore` never fails it.
+ * - The open prompt lives in context only while `waiting`: every other state clears it on entry (entry, not
+ *   exit, so that taking the default button can still read it).
  * - The machine holds no clock: the engine stamps times and turns delays into stored deadlines.
  */
 import { assign, sendTo, setup, spawnChild, stopChild, type AnyActorLogic } from "xstate";
@@ -253,6 +255,7 @@ export const jobMachine = setup({
   },
   states: {
     queued: {
+      entry: "clearPrompt",
       on: {
         "job.start": { target: "running", actions: "beginAttempt" },
         "job.cancel": { target: "canceled", actions: "markCancelRequested" },
@@ -264,10 +267,10 @@ export const jobMachine = setup({
       initial: "working",
       states: {
         working: {
+          entry: "clearPrompt",
           on: { "job.prompt": { target: "waiting", actions: "openPrompt" } },
         },
         waiting: {
-          exit: "clearPrompt",
           on: {
             "job.answer": { guard: "isValidAnswer", target: "working", actions: ["recordAnswer", "forwardAnswer"] },
             "job.prompt.expired": [
@@ -277,6 +280,7 @@ export const jobMachine = setup({
           },
         },
         joining: {
+          entry: "clearPrompt",
           on: { "job.cancel": { target: "#job.canceled", actions: "markCancelRequested" } },
           always: [
             { guard: "joinFailed", target: "#job.failed", actions: "failForChildren" },
@@ -315,6 +319,7 @@ export const jobMachine = setup({
       },
     },
     cancelling: {
+      entry: "clearPrompt",
       on: {
         "job.progress": { actions: "recordProgress" },
         "job.stopped": { target: "canceled", actions: "stopWork" },
@@ -327,9 +332,9 @@ export const jobMachine = setup({
         "job.child.settled": { actions: "recordChild" },
       },
     },
-    succeeded: { type: "final", entry: "completeProgress" },
-    failed: { type: "final" },
-    canceled: { type: "final" },
+    succeeded: { type: "final", entry: ["clearPrompt", "completeProgress"] },
+    failed: { type: "final", entry: "clearPrompt" },
+    canceled: { type: "final", entry: "clearPrompt" },
   },
 });
 
