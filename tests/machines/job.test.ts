@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { createActor, createMachine, fromCallback, getNextSnapshot, SimulatedClock, type AnyActorLogic } from "xstate";
+import { createActor, createMachine, fromCallback, getNextSnapshot, SimulatedClock, type AnyActorLogic, type AnyStateMachine } from "xstate";
 import { backoffDelay, jobMachine, scriptMachine, type JobInput } from "../../machines/index.ts";
 
 const input = (over: Partial<JobInput> = {}): JobInput => ({
@@ -81,7 +81,7 @@ describe("job lifecycle machine", () => {
     const answers: number[] = [];
     const work = fromCallback(({ receive }) => {
       receive((event) => {
-        if (event.type === "work.answer") answers.push((event as { button: number }).button);
+        if (event.type === "work.answer") answers.push((event as unknown as { button: number }).button);
       });
     });
     const actor = start({}, work);
@@ -260,7 +260,7 @@ describe("pure transitions and persistence", () => {
     const json = JSON.stringify(first.getPersistedSnapshot());
     first.stop();
 
-    const second = createActor(machine, { snapshot: JSON.parse(json), clock });
+    const second = createActor(machine as AnyStateMachine, { snapshot: JSON.parse(json), clock });
     second.start();
     expect(second.getSnapshot().value).toEqual({ running: "waiting" });
     expect(second.getSnapshot().context.prompt?.buttons).toEqual(["Yes", "Yes to All", "No"]);
