@@ -47,7 +47,8 @@ export function createApp({ engine, options = {}, log = () => {} }: AppOptions) 
     .use(nativeMachines(ctx))
     .use(workerApi(ctx));
 
-  const app = new Elysia()
+  // normalize: false — schemas reject unknown fields instead of silently dropping them.
+  const app = new Elysia({ normalize: false })
     // The arango dialect goes first: `x-arango-async` applies to any request jobd serves.
     .use(arangoDialect(ctx))
     .use(health(engine))
