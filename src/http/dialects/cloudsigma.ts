@@ -1,5 +1,133 @@
-import { Elysia } from "elysia";
+import { Elysia, t } from "elysia";
+import type { Engine } from "../../engine/index.ts";
+import type { JobView } from "../../job-view.ts";
 import type { SurfaceContext } from "../context.ts";
+import { toSafeError } from "../errors.ts";
+import { CloudsigmaError, ErrorArraySchema, notExist, type CloudsigmaErrorObject } from "./cloudsigma/errors.ts";
+import { JobListSchema, JobSchema, toCloudsigmaJob, type CloudsigmaJob } from "./cloudsigma/job-object.ts";
+import { parseListQuery } from "./cloudsigma/list-query.ts";
+import { requireJson } from "./cloudsigma/negotiate.ts";
+import { jobsSchemaDocument, SchemaDocumentSchema } from "./cloudsigma/schema-document.ts";
 
-/** Dialect placeholder: filled in by its own issue. */
-export const cloudsigmaDialect = (_ctx: SurfaceContext) => new Elysia({ name: "dialect-cloudsigma" });
+const ALLOW = "GET, OPTIONS";
+
+const ListQuerySchema = t.Object(
+  {
+    limit: t.Optional(t.String({ description: "page size, default 20; 0 = everything (served in pages of at most 1000)" })),
+    offset: t.Optional(t.String({ description: "0-based index of the first job" })),
+    state: t.Optional(t.String({ description: "started, success, error or canceled; comma-separated values are ORed" })),
+    order_by: t.Optional(t.String({ description: "last_modified or -last_modified" })),
+    format: t.Optional(t.String({ description: "json (the only format served)" })),
+  },
+  { additionalProperties: true },
+);
+
+const searchParams = (request: Request): URLSearchParams => new URL(request.url).searchParams;
+
+/** A job and its children, any depth, read from committed data. */
+function project(engine: Engine, view: JobView): CloudsigmaJob {
+  return toCloudsigmaJob(view, (parent) =>
+    parent.children.flatMap((id) => {
+      const child = engine.get(id);
+      return child ? [project(engine, child)] : [];
+    }),
+  );
+}
+
+function listJobs(engine: Engine, request: Request) {
+  const params = searchParams(request);
+  requireJson(request, params);
+  const query = parseListQuery(params);
+  const meta = { limit: query.limit, offset: query.offset, total_count: 0 };
+  // A state filter that names no known state matches nothing (tastypie's exact match on an unknown value).
+  if (query.states?.length === 0) return { meta, objects: [] };
+  const filter = { parentId: null, states: query.states, order: query.order, limit: query.limit, offset: query.offset };
+  meta.total_count = engine.count(filter);
+  const objects = engine.list(filter).map((view) => project(engine, view));
+  return { meta, objects };
+}
+
+function errorType(status: number): CloudsigmaErrorObject["error_type"] {
+  if (status === 404) return "notexist";
+  if (status === 401 || status === 403) return "permission";
+  if (status === 409) return "concurrency";
+  return status < 500 ? "validation" : "backend";
+}
+
+/**
+ * Dialect 004: CloudSigma API 2.0 jobs (`/api/2.0/jobs/`), read-only. Root jobs are listed
+ * tastypie-style with their children embedded; every error is CloudSigma's array envelope.
+ */
+export const cloudsigmaDialect = (ctx: SurfaceContext) =>
+  new Elysia({ name: "dialect-cloudsigma", prefix: "/api/2.0/jobs", detail: { tags: ["cloudsigma"] } })
+    .onError(({ code, error, set }) => {
+      if (error instanceof CloudsigmaError) {
+        set.status = error.status;
+        if (error.status === 405) set.headers.allow = ALLOW;
+        return error.body();
+      }
+      const safe = toSafeError(code, error, (e) => ctx.log("unhandled error", { error: String(e), dialect: "cloudsigma" }));
+      set.status = safe.status;
+      const body: CloudsigmaErrorObject[] = [{ error_type: errorType(safe.status), error_message: safe.message, error_point: null }];
+      return body;
+    })
+    .get("/", ({ request }) => listJobs(ctx.engine, request), {
+      query: ListQuerySchema,
+      detail: {
+        summary: "List jobs",
+        description:
+          "Root jobs, children embedded. tastypie paging (limit, offset, meta.total_count); `state` filter " +
+          "(comma = OR, repeated = AND); `order_by=last_modified|-last_modified`, newest first otherwise.",
+      },
+      response: { 200: JobListSchema, 400: ErrorArraySchema, 406: ErrorArraySchema },
+    })
+    .get("/detail/", ({ request }) => listJobs(ctx.engine, request), {
+      query: ListQuerySchema,
+      detail: { summary: "List jobs (detailed)", description: "The same as the list: jobs are always listed in full." },
+      response: { 200: JobListSchema, 400: ErrorArraySchema, 406: ErrorArraySchema },
+    })
+    .get(
+      "/schema/",
+      ({ request }) => {
+        requireJson(request, searchParams(request));
+        return jobsSchemaDocument(ctx.engine.now());
+      },
+      {
+        detail: { summary: "The job resource's schema", description: "tastypie schema: fields, filtering, ordering." },
+        response: { 200: SchemaDocumentSchema, 406: ErrorArraySchema },
+      },
+    )
+    .get(
+      "/:uuid/",
+      ({ params, request }) => {
+        requireJson(request, searchParams(request));
+        const view = ctx.engine.get(params.uuid.toLowerCase());
+        if (!view) throw notExist(`Job ${params.uuid.slice(0, 100)}`);
+        return project(ctx.engine, view);
+      },
+      {
+        params: t.Object({ uuid: t.String() }),
+        detail: {
+          summary: "Get a job",
+          description: "One job with its children embedded. 404 (notexist) for an unknown job or a finished one past retention.",
+        },
+        response: { 200: JobSchema, 404: ErrorArraySchema, 406: ErrorArraySchema },
+      },
+    )
+    .options("/", ({ set }) => allow(set), { detail: { summary: "Supported methods" } })
+    .options("/*", ({ set }) => allow(set), { detail: { summary: "Supported methods" } })
+    .all("/", ({ request }) => refuse(request), { detail: { hide: true } })
+    .all("/*", ({ request }) => refuse(request), { detail: { hide: true } });
+
+function allow(set: { headers: Record<string, string | number> }): string {
+  set.headers.allow = ALLOW;
+  set.headers["content-type"] = "text/plain; charset=utf-8";
+  return "GET";
+}
+
+/** Jobs are read-only: any write is 405; a GET on a path that is not a job is 404. */
+function refuse(request: Request): never {
+  if (request.method === "GET") throw notExist("The resource");
+  throw new CloudsigmaError(405, "permission", `Method ${request.method.slice(0, 20)} is not allowed on jobs; only GET is.`);
+}
+
