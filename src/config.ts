@@ -9,6 +9,7 @@ export const SERVE_OPTIONS = {
   "retention-after-receipt": { env: "JOBD_RETENTION_AFTER_RECEIPT", default: "0s", help: "how long a received job is kept" },
   "cancel-grace": { env: "JOBD_CANCEL_GRACE", default: "30s", help: "how long a cancelling job may take to stop" },
   "max-running": { env: "JOBD_MAX_RUNNING", default: "1000", help: "in-process jobs working at once" },
+  "lease-duration": { env: "JOBD_LEASE_DURATION", default: "60s", help: "how long a worker's lease lasts when the worker does not say" },
   "log-level": { env: "JOBD_LOG_LEVEL", default: "info", help: "debug, info, warn or error" },
 } as const;
 
@@ -22,6 +23,7 @@ export interface Config {
   retentionAfterReceiptMs: number;
   cancelGraceMs: number;
   maxRunning: number;
+  leaseMs: number;
   logLevel: "debug" | "info" | "warn" | "error";
   demo: boolean;
 }
@@ -51,6 +53,8 @@ export function parseServeArgs(argv: string[], env: Record<string, string | unde
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0-65535, not ${get("port")}`);
   const maxRunning = Number(get("max-running"));
   if (!Number.isInteger(maxRunning) || maxRunning < 1) throw new Error("--max-running must be a positive integer");
+  const leaseMs = parseDuration(get("lease-duration"));
+  if (leaseMs < 500 || leaseMs > 3_600_000) throw new Error("--lease-duration must be 500ms-1h");
   const logLevel = get("log-level");
   if (!["debug", "info", "warn", "error"].includes(logLevel)) throw new Error("--log-level must be debug, info, warn or error");
   return {
@@ -61,6 +65,7 @@ export function parseServeArgs(argv: string[], env: Record<string, string | unde
     retentionAfterReceiptMs: parseDuration(get("retention-after-receipt")),
     cancelGraceMs: parseDuration(get("cancel-grace")),
     maxRunning,
+    leaseMs,
     logLevel: logLevel as Config["logLevel"],
     demo: values.demo === true || env.JOBD_DEMO === "1",
   };

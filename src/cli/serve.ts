@@ -25,7 +25,7 @@ export async function startServer(config: Config): Promise<Server> {
     maxRunning: config.maxRunning,
     onError: (error, where) => logger.log("error", "engine error", { where, error: String(error) }),
   });
-  const { app } = createApp({ engine, log: (msg, fields) => logger.log("error", msg, fields) });
+  const { app } = createApp({ engine, options: { leaseMs: config.leaseMs }, log: (msg, fields) => logger.log("error", msg, fields) });
   const booted = engine.boot();
   const server = app.listen({ port: config.port, hostname: config.host });
   const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${server.server?.port ?? config.port}`;

@@ -223,6 +223,14 @@ export class Engine {
     return this.store.readJobById(id);
   }
 
+  /**
+   * The record as the writer sees it, uncommitted changes included. For checks that must happen in
+   * the same synchronous step as the write they guard (a lease check before a worker's event).
+   */
+  latest(id: string): JobRecord | undefined {
+    return this.current(id);
+  }
+
   getBySeq(seq: number): JobRecord | undefined {
     return this.store.readJobBySeq(seq);
   }

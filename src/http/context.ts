@@ -6,9 +6,11 @@ export interface HttpOptions {
   upstream?: string;
   /** ArangoDB dialect: past this many pending async jobs, new ones get 503 / errorNum 21003. */
   arangoMaxPending: number;
+  /** Worker API: how long a lease lasts when the worker does not say (ms). */
+  leaseMs: number;
 }
 
-export const DEFAULT_HTTP_OPTIONS: HttpOptions = { arangoMaxPending: 10_000 };
+export const DEFAULT_HTTP_OPTIONS: HttpOptions = { arangoMaxPending: 10_000, leaseMs: 60_000 };
 
 /** What a dialect (or any surface) is given: the engine and a way back into the app itself. */
 export interface SurfaceContext {
