@@ -7,7 +7,7 @@ export interface EngineEvents {
   "job:transition": { job: JobRecord; transition: Transition };
   "job:progress": { job: JobRecord };
   "job:finished": { job: JobRecord };
-  "job:deleted": { id: string; namespace: string };
+  "job:deleted": { id: string; namespace: string; state: string; type: string };
   "job:queued": { job: JobRecord };
   "store:commit": { size: number; ms: number };
 }

@@ -1,4 +1,11 @@
 import { createActor, type AnyActor, type AnyMachineSnapshot, type InspectionEvent } from "xstate";
+
+/** The timer interface XState actors take (`SimulatedClock` in tests). */
+type MachineClock = NonNullable<Parameters<typeof createActor>[1]> extends infer O
+  ? O extends { clock?: infer C }
+    ? NonNullable<C>
+    : never
+  : never;
 import type { ChildEnd, JobEvent, KindDefinition } from "../../machines/index.ts";
 import { JobdError, notFound } from "../errors.ts";
 import { isFinished, type JobSpec, type JobView, type Transition } from "../job-view.ts";
@@ -7,6 +14,7 @@ import { Bus } from "./bus.ts";
 import { systemClock, type Clock } from "./clock.ts";
 import { checkSpec, DEFAULT_BACKOFF } from "./check-spec.ts";
 import { fetchClient, KindRegistry, type HttpClient } from "./kinds.ts";
+import { EngineMetrics } from "./metrics.ts";
 import { nextDeadline, project, type Timing } from "./projection.ts";
 import { toView } from "./view.ts";
 
@@ -14,7 +22,7 @@ export interface EngineOptions {
   store: Store;
   clock?: Clock;
   /** Clock for timers inside machines (script sleeps); XState's SimulatedClock in tests. */
-  machineClock?: { setTimeout: (fn: (...args: unknown[]) => void, ms: number) => unknown; clearTimeout: (id: unknown) => void };
+  machineClock?: MachineClock;
   retention?: { finishedMs?: number; afterReceiptMs?: number };
   cancelGraceMs?: number;
   /** In-process jobs working at once; the rest wait in the queue. */
@@ -49,6 +57,7 @@ export class Engine {
   readonly bus = new Bus();
   readonly kinds: KindRegistry;
   readonly store: Store;
+  readonly metrics: EngineMetrics;
   private readonly clock: Clock;
   private readonly timing: Omit<Timing, "now">;
   private readonly retentionAfterReceiptMs: number;
@@ -67,6 +76,8 @@ export class Engine {
 
   constructor(private readonly options: EngineOptions) {
     this.store = options.store;
+    this.metrics = new EngineMetrics(this.store, this.bus);
+    this.store.onCommit((info) => this.bus.emit("store:commit", info));
     this.clock = options.clock ?? systemClock;
     this.kinds = new KindRegistry(options.httpClient ?? fetchClient(() => true));
     this.timing = {
@@ -274,6 +285,10 @@ export class Engine {
       const offDeleted = this.bus.on("job:deleted", (e) => e.id === id && done());
       const timer = setTimeout(done, timeoutMs);
     });
+  }
+
+  activeLeases(): number {
+    return this.store.countActiveLeases();
   }
 
   liveCount(): number {
@@ -678,7 +693,8 @@ export class Engine {
       this.live.delete(record.id);
     }
     this.store.deleteJob(record.id);
-    this.afterCommit(() => this.bus.emit("job:deleted", { id: record.id, namespace: record.namespace }));
+    const deleted = { id: record.id, namespace: record.namespace, state: record.state, type: record.type };
+    this.afterCommit(() => this.bus.emit("job:deleted", deleted));
   }
 
   private emitCreated(id: string): void {

@@ -9,6 +9,7 @@ import { jobsDialect } from "./dialects/jobs.ts";
 import { docs } from "./docs.ts";
 import { toSafeError } from "./errors.ts";
 import { health } from "./health.ts";
+import { HttpMetrics, metricsSurface } from "./metrics.ts";
 import { nativeEvents } from "./native/events.ts";
 import { nativeJobs } from "./native/jobs.ts";
 import { nativeMachines } from "./native/machines.ts";
@@ -23,11 +24,12 @@ export interface AppOptions {
 
 export interface AppState {
   sse: { clients: number };
+  http: HttpMetrics;
 }
 
 /** Every surface, wired on one screen. Each dialect keeps its own error envelope. */
 export function createApp({ engine, options = {}, log = () => {} }: AppOptions) {
-  const state: AppState = { sse: { clients: 0 } };
+  const state: AppState = { sse: { clients: 0 }, http: new HttpMetrics() };
   let handle: (request: Request) => Promise<Response> = async () => new Response(null, { status: 503 });
   const ctx: SurfaceContext = {
     engine,
@@ -51,7 +53,11 @@ export function createApp({ engine, options = {}, log = () => {} }: AppOptions) 
   const app = new Elysia({ normalize: false })
     // The arango dialect goes first: `x-arango-async` applies to any request jobd serves.
     .use(arangoDialect(ctx))
+    .onAfterResponse({ as: "global" }, ({ request, route, set }) => {
+      state.http.count(request.method, route || "unmatched", typeof set.status === "number" ? set.status : 200);
+    })
     .use(health(engine))
+    .use(metricsSurface(ctx, state.http, state.sse))
     .use(docs())
     .use(native)
     .use(jobsDialect(ctx))

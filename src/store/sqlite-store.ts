@@ -61,6 +61,10 @@ export class SqliteStore implements Store {
     return this.commits.committed();
   }
 
+  onCommit(listener: (info: { size: number; ms: number }) => void): void {
+    this.commits.onCommit = listener;
+  }
+
   insertJob(job: JobRecord, snapshot: string | null): number {
     const row = this.insertStmt.get(toParams(job, snapshot)) as { seq: number };
     return row.seq;
@@ -202,6 +206,13 @@ export class SqliteStore implements Store {
         "SELECT state, type, COUNT(*) AS count FROM jobs GROUP BY state, type",
       )
       .all();
+  }
+
+  countActiveLeases(): number {
+    const row = this.reader
+      .query<{ n: number }, []>("SELECT COUNT(*) AS n FROM jobs WHERE in_process = 0 AND state IN ('running', 'cancelling')")
+      .get();
+    return row?.n ?? 0;
   }
 
   integrityCheck(): string {

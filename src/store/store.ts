@@ -27,6 +27,8 @@ export interface JobFilter {
 export interface Store {
   write<T>(fn: () => T): T;
   committed(): Promise<void>;
+  /** Called after every COMMIT with the number of writes it carried and how long it took. */
+  onCommit(listener: (info: { size: number; ms: number }) => void): void;
 
   insertJob(job: JobRecord, snapshot: string | null): number;
   updateJob(job: JobRecord, snapshot: string | null): void;
@@ -49,6 +51,8 @@ export interface Store {
   countJobs(filter: JobFilter): number;
   readTransitions(jobId: string): Transition[];
   countByState(): { state: string; type: string; count: number }[];
+  /** Jobs of external kinds that are running or cancelling: each holds a worker's lease. */
+  countActiveLeases(): number;
 
   integrityCheck(): string;
   backup(path: string): void;

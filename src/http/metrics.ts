@@ -1,0 +1,60 @@
+import { Elysia } from "elysia";
+import type { Histogram } from "../engine/metrics.ts";
+import type { SurfaceContext } from "./context.ts";
+
+/** HTTP requests by route template and status, counted by a global after-response hook. */
+export class HttpMetrics {
+  readonly requests = new Map<string, number>();
+  count(method: string, route: string, status: number): void {
+    const key = `${method}\0${route}\0${status}`;
+    this.requests.set(key, (this.requests.get(key) ?? 0) + 1);
+  }
+}
+
+const esc = (v: string) => v.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
+const labels = (l: Record<string, string>) =>
+  `{${Object.entries(l)
+    .map(([k, v]) => `${k}="${esc(v)}"`)
+    .join(",")}}`;
+
+function histogram(out: string[], name: string, help: string, h: Histogram): void {
+  out.push(`# HELP ${name} ${help}`, `# TYPE ${name} histogram`);
+  h.buckets.forEach((b, i) => out.push(`${name}_bucket{le="${b}"} ${h.counts[i] ?? 0}`));
+  out.push(`${name}_bucket{le="+Inf"} ${h.count}`, `${name}_sum ${h.sum}`, `${name}_count ${h.count}`);
+}
+
+/** Prometheus text exposition of what the engine and the HTTP layer count. */
+export function renderMetrics(ctx: SurfaceContext, http: HttpMetrics, sseClients: number): string {
+  const m = ctx.engine.metrics;
+  const out: string[] = [];
+  out.push("# HELP jobd_jobs Jobs stored, by state and type.", "# TYPE jobd_jobs gauge");
+  for (const row of m.jobsByStateAndType()) out.push(`jobd_jobs${labels({ state: row.state, type: row.type })} ${row.count}`);
+  out.push("# HELP jobd_transitions_total Transitions committed, by event.", "# TYPE jobd_transitions_total counter");
+  for (const [event, n] of m.transitions) out.push(`jobd_transitions_total${labels({ event })} ${n}`);
+  histogram(out, "jobd_queue_wait_seconds", "Time from due to started.", m.queueWait);
+  histogram(out, "jobd_run_time_seconds", "Time from started to finished.", m.runTime);
+  histogram(out, "jobd_store_commit_milliseconds", "Group commit latency.", m.commitLatency);
+  histogram(out, "jobd_store_commit_batch_size", "Writes per group commit.", m.commitBatch);
+  out.push("# HELP jobd_http_requests_total HTTP requests, by method, route and status.", "# TYPE jobd_http_requests_total counter");
+  for (const [key, n] of http.requests) {
+    const [method = "", route = "", status = ""] = key.split("\0");
+    out.push(`jobd_http_requests_total${labels({ method, route, status })} ${n}`);
+  }
+  out.push("# HELP jobd_leases_active Jobs held by external workers.", "# TYPE jobd_leases_active gauge");
+  out.push(`jobd_leases_active ${ctx.engine.activeLeases()}`);
+  out.push("# HELP jobd_actors_live Job actors in memory.", "# TYPE jobd_actors_live gauge");
+  out.push(`jobd_actors_live ${ctx.engine.liveCount()}`);
+  out.push("# HELP jobd_sse_clients Connected event-stream clients.", "# TYPE jobd_sse_clients gauge");
+  out.push(`jobd_sse_clients ${sseClients}`);
+  return `${out.join("\n")}\n`;
+}
+
+export const metricsSurface = (ctx: SurfaceContext, http: HttpMetrics, sse: { clients: number }) =>
+  new Elysia({ name: "metrics" }).get(
+    "/metrics",
+    () =>
+      new Response(renderMetrics(ctx, http, sse.clients), {
+        headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8" },
+      }),
+    { detail: { summary: "Prometheus metrics", tags: ["operations"] } },
+  );

@@ -1,0 +1,41 @@
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { inProcessTarget, type Target } from "../helpers/target.ts";
+
+let target: Target;
+beforeAll(async () => {
+  target = await inProcessTarget();
+});
+afterAll(async () => {
+  await target.close();
+});
+
+const scrape = async () => (await (await target.fetch("/metrics")).text()).split("\n");
+const value = (lines: string[], prefix: string) => {
+  const line = lines.find((l) => l.startsWith(prefix));
+  return line === undefined ? 0 : Number(line.slice(line.lastIndexOf(" ") + 1));
+};
+
+test("/metrics is Prometheus text and its values move with the work", async () => {
+  const res = await target.fetch("/metrics");
+  expect(res.headers.get("content-type")).toContain("text/plain");
+  const before = await scrape();
+  const waitingBefore = value(before, 'jobd_jobs{state="waiting",type="script"}');
+  const created = value(before, 'jobd_http_requests_total{method="POST",route="/api/v1/jobs/",status="201"}');
+
+  const job = await target.createJob({ type: "script", input: { steps: [{ prompt: "q", buttons: ["a"] }] } });
+  await target.createJob({ type: "script" });
+  await target.fetch("/api/v1/jobs", { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+  const mid = await scrape();
+  expect(value(mid, 'jobd_jobs{state="waiting",type="script"}')).toBe(waitingBefore + 1);
+  expect(value(mid, 'jobd_http_requests_total{method="POST",route="/api/v1/jobs/",status="201"}')).toBe(created + 2);
+  expect(value(mid, 'jobd_http_requests_total{method="POST",route="/api/v1/jobs/",status="400"}')).toBeGreaterThanOrEqual(1);
+  expect(value(mid, "jobd_store_commit_batch_size_count")).toBeGreaterThan(0);
+  expect(value(mid, 'jobd_transitions_total{event="job.prompt"}')).toBeGreaterThanOrEqual(1);
+
+  await target.fetch(`/api/v1/jobs/${job.id}/answer`, { method: "POST", headers: { "content-type": "application/json" }, body: '{"button":0}' });
+  await Bun.sleep(5);
+  const after = await scrape();
+  expect(value(after, 'jobd_jobs{state="waiting",type="script"}')).toBe(waitingBefore);
+  expect(value(after, "jobd_run_time_seconds_count")).toBeGreaterThanOrEqual(2);
+  expect(value(after, "jobd_sse_clients")).toBe(0);
+});
