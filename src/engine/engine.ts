@@ -134,9 +134,10 @@ export class Engine {
       const existing = this.store.findJobByIdempotencyKey(namespace, options.idempotencyKey);
       if (existing) return existing.id;
     }
-    const created: string[] = [];
+    const created: JobRecord[] = [];
     const id = this.store.write(() => this.insertTree(spec, parentId, options, created));
-    for (const jobId of created) this.afterCommit(() => this.emitCreated(jobId));
+    // Each job is announced as it was created; its later transitions follow as their own events.
+    for (const job of created) this.afterCommit(() => this.bus.emit("job:created", { job }));
     this.drain();
     return id;
   }
@@ -376,7 +377,7 @@ export class Engine {
     spec: JobSpec,
     parentId: string | null,
     options: CreateOptions,
-    created: string[],
+    created: JobRecord[],
     id: string = Bun.randomUUIDv7(),
   ): string {
     const now = this.now();
@@ -445,7 +446,7 @@ export class Engine {
     this.store.appendTransition({ jobId: id, seq: 1, at: now, event: "job.create", from: "", to: "queued", payload: null });
     live.attached = true;
     this.touched.add(id);
-    created.push(id);
+    created.push({ ...record });
     this.armIfEarlier(record.deadlineAt);
     // The parent's machine already knows its children's ids; each child is a job of its own.
     (spec.children ?? []).forEach((child, i) => {
@@ -695,11 +696,6 @@ export class Engine {
     this.store.deleteJob(record.id);
     const deleted = { id: record.id, namespace: record.namespace, state: record.state, type: record.type };
     this.afterCommit(() => this.bus.emit("job:deleted", deleted));
-  }
-
-  private emitCreated(id: string): void {
-    const job = this.store.readJobById(id);
-    if (job) this.bus.emit("job:created", { job });
   }
 
   /** Notifications go out once the change they describe is durable. */
