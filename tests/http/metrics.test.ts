@@ -25,6 +25,7 @@ test("/metrics is Prometheus text and its values move with the work", async () =
   const job = await target.createJob({ type: "script", input: { steps: [{ prompt: "q", buttons: ["a"] }] } });
   await target.createJob({ type: "script" });
   await target.fetch("/api/v1/jobs", { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+  await Bun.sleep(5); // after-response hooks run once the answer has gone out
   const mid = await scrape();
   expect(value(mid, 'jobd_jobs{state="waiting",type="script"}')).toBe(waitingBefore + 1);
   expect(value(mid, 'jobd_http_requests_total{method="POST",route="/api/v1/jobs/",status="201"}')).toBe(created + 2);
