@@ -199,6 +199,11 @@ export class Engine {
     return next;
   }
 
+  /** Resolves once every change made so far (patch() included) is durable and visible to reads. */
+  committed(): Promise<void> {
+    return this.store.committed();
+  }
+
   /**
    * A receipt-taking dialect read the finished job: it is gone from those dialects at once. Resolves
    * true for the one call that took the receipt, false when the job was not there to take.
