@@ -147,6 +147,18 @@ eachTarget("dialect 003 IMS", (target) => {
     expect(job.entities).toEqual({});
   });
 
+  test("a job queued again for a retry is RUNNING, not back to INIT", async () => {
+    const created = await target().createJob(
+      imsJob("imsImportImageJob", [{ fail: { code: "IMG.0014", message: "try again" } }], {
+        maxAttempts: 2,
+        backoff: { type: "fixed", delayMs: 3_600_000 },
+      }),
+    );
+    await target().waitFor(created.id, (j) => j.state === "queued" && j.attempts === 1);
+    expect((await query(target(), hex(created.id))).status).toBe("RUNNING");
+    await target().fetch(`/api/v1/jobs/${created.id}/cancel`, { method: "POST" });
+  });
+
   test("a canceled job is FAIL: IMS has no cancel state", async () => {
     const created = await target().createJob(imsJob("imsImportImageJob", [{ sleep: 60_000 }]));
     await target().waitFor(created.id, (j) => j.state === "running");
@@ -214,9 +226,10 @@ eachTarget("dialect 003 IMS", (target) => {
     const unknown = hex(crypto.randomUUID());
     expect((await expectImsError(target(), `/v1/${PROJECT}/jobs/${unknown}`, [404])).code).toBe("IMG.0023");
     for (const bad of ["not-a-job", "ff8080814dbd65d7014dbe0d84db001", "ff8080814dbd65d7014dbe0d84db0013x", "%E0%A4%A"]) {
-      await expectImsError(target(), `/v1/${PROJECT}/jobs/${bad}`, [400]);
+      const error = await expectImsError(target(), `/v1/${PROJECT}/jobs/${bad}`, [400]);
+      if (bad !== "%E0%A4%A") expect(error.code).toBe("IMG.0023");
     }
-    await expectImsError(target(), `/v1/bad%20project/jobs/${unknown}`, [400]);
+    expect((await expectImsError(target(), `/v1/bad%20project/jobs/${unknown}`, [400])).code).toBe("IMG.0067");
   });
 
   test("12. a job of project A is not found under project B", async () => {

@@ -259,3 +259,21 @@ eachTarget("dialect 000 jobs", (target) => {
     await expectProblem(target(), "DELETE", "/jobs/a/b/c", 404);
   });
 });
+
+eachTarget(
+  "dialect 000 jobs, received jobs kept for a while",
+  (target) => {
+    test("a received job is 404 here while the engine still keeps it", async () => {
+      const created = await target().createJob(script("save world Kept", []));
+      await target().waitFor(created.id);
+      expect((await read(target(), "GET", `/jobs/${created.id}`)).status).toBe(2);
+      await expectProblem(target(), "GET", `/jobs/${created.id}`, 404);
+      await expectProblem(target(), "GET", `/jobs/${created.id}?peek=true`, 404);
+      await expectProblem(target(), "DELETE", `/jobs/${created.id}`, 404);
+      const list = (await (await target().fetch("/jobs")).json()) as WireJob[];
+      expect(list.some((j) => j.id === created.id)).toBe(false);
+      expect((await target().getJob(created.id))?.receivedAt).toEqual(expect.any(Number));
+    });
+  },
+  { engine: { retention: { afterReceiptMs: 600_000 } }, args: ["--retention-after-receipt", "10m"] },
+);
