@@ -325,7 +325,11 @@ export class Engine {
     if (!record) return;
     try {
       if (isFinished(record.state)) {
-        if (record.expiresAt !== null && record.expiresAt <= now) this.store.write(() => this.deleteTree(record));
+        if (record.expiresAt !== null && record.expiresAt <= now) {
+          // A kept sub-job loses its own expiry (so its deadline stops firing); its parent's removal takes it.
+          if (this.keptByParent(record)) this.patch(id, () => ({ expiresAt: null }));
+          else this.store.write(() => this.deleteTree(record));
+        }
         return;
       }
       if (record.state === "queued") {
@@ -685,6 +689,11 @@ export class Engine {
       const child = this.current(childId);
       if (child && !isFinished(child.state) && child.state !== "cancelling") this.apply(childId, { type: "job.cancel" });
     }
+  }
+
+  /** A finished sub-job nobody received lives as long as its parent: removing the parent takes it along. */
+  private keptByParent(record: JobRecord): boolean {
+    return record.receivedAt === null && record.parentId !== null && this.current(record.parentId) !== undefined;
   }
 
   private deleteTree(record: JobRecord): void {

@@ -419,6 +419,49 @@ eachTarget(
       const now = t.clock ? t.clock.now() : Date.now();
       expect(now - Date.parse(still.created)).toBeGreaterThan(t.clock ? 3 * 86_400_000 : 2_000);
     });
+
+    test("17. the finished children of an unfinished parent stay as long as the parent; they go with it", async () => {
+      const t = target();
+      const parent = await t.createJob({
+        type: "server_clone",
+        kind: "script",
+        input: { steps: [{ prompt: "finish?", buttons: ["yes"] }] },
+        children: [driveClone([])],
+        maxAttempts: 1,
+      });
+      await t.waitFor(parent.id, (j) => j.state === "waiting");
+      const childId = parent.children[0] ?? "";
+      await t.waitFor(childId);
+
+      if (t.clock && t.engine) {
+        t.clock.advance(4 * 86_400_000);
+        expect(t.engine.tick()).toBeGreaterThan(0);
+        await t.engine.store.committed();
+        // The kept child's deadline does not fire again and again.
+        expect(t.engine.tick()).toBe(0);
+      } else {
+        // Past the child's own retention (2s), with the parent still unfinished.
+        await Bun.sleep(3_000);
+      }
+      const kept = await getJob(t, parent.id);
+      expect(kept.state).toBe("started");
+      expect(kept.children.map((c) => c.uuid)).toEqual([childId]);
+      expect((await getJob(t, childId)).state).toBe("success");
+
+      await answer(t, parent.id);
+      await t.waitFor(parent.id);
+      if (t.clock && t.engine) {
+        t.clock.advance(3 * 86_400_000 + 1);
+        t.engine.tick();
+        await t.engine.store.committed();
+      }
+      const deadline = Date.now() + 15_000;
+      while ((await call(t, `/api/2.0/jobs/${parent.id}/`)).status === 200) {
+        if (Date.now() > deadline) throw new Error("the finished parent was never discarded");
+        await Bun.sleep(100);
+      }
+      await expectError(t, `/api/2.0/jobs/${childId}/`, 404, "notexist");
+    });
   },
   { manualClock: true, args: ["--retention-finished", "2s"] },
 );
