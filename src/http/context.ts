@@ -1,4 +1,5 @@
 import type { Engine } from "../engine/index.ts";
+import type { DatabasesJobTable } from "./dialects/databases/config.ts";
 
 /** Options every surface may read. Filled from `jobd serve` flags; tests pass their own. */
 export interface HttpOptions {
@@ -8,6 +9,8 @@ export interface HttpOptions {
   arangoMaxPending: number;
   /** Worker API: how long a lease lasts when the worker does not say (ms). */
   leaseMs: number;
+  /** CentriQS dialect: job names → jobs; default: demo scripts for the names the CentriQS docs list. */
+  databasesJobs?: DatabasesJobTable;
 }
 
 export const DEFAULT_HTTP_OPTIONS: HttpOptions = { arangoMaxPending: 10_000, leaseMs: 60_000 };

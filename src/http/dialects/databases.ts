@@ -1,5 +1,2 @@
-import { Elysia } from "elysia";
-import type { SurfaceContext } from "../context.ts";
-
-/** Dialect placeholder: filled in by its own issue. */
-export const databasesDialect = (_ctx: SurfaceContext) => new Elysia({ name: "dialect-databases" });
+/** Dialect 002, the CentriQS Web API jobs: see ./databases/ and docs/dialects/databases.md. */
+export { databasesDialect } from "./databases/routes.ts";

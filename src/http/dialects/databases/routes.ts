@@ -1,0 +1,137 @@
+import { Elysia, t, type DocumentDecoration, type TSchema } from "elysia";
+import { findOpenPrompt } from "../../../engine/index.ts";
+import { JobdError } from "../../../errors.ts";
+import { isFinished, type JobView } from "../../../job-view.ts";
+import type { SurfaceContext } from "../../context.ts";
+import { toSafeError } from "../../errors.ts";
+import { readButtonIndex, readStartBody } from "./body.ts";
+import { DEFAULT_DATABASES_JOBS, findNamedJob, specFor } from "./config.ts";
+import { mustJobId, mustNamespace } from "./ids.ts";
+import { JobStateSchema, MessageSchema, StartedSchema, STATUS, toJobState } from "./job-state.ts";
+import { reply } from "./reply.ts";
+
+const Params = t.Object({
+  dbid: t.String({ maxLength: 100, description: "the database id: a GUID (or a jobd namespace name)" }),
+  job: t.String({ maxLength: 200, description: "POST: a job name; GET, PUT, DELETE: the job's GUID" }),
+});
+
+const AnswerBodySchema = t.Union([
+  t.Object({ ButtonIndex: t.Integer({ minimum: 0 }) }),
+  t.Object({ Response: t.Object({ ButtonIndex: t.Integer({ minimum: 0 }) }) }),
+]);
+
+const errors = { 400: MessageSchema, 404: MessageSchema };
+/** Documents a body this dialect reads as text (so Elysia neither parses nor validates it). */
+const jsonBody = (schema: TSchema, description: string): Pick<DocumentDecoration, "requestBody"> => {
+  // A TypeBox schema is a JSON Schema; OpenAPI's types just do not know TypeBox's.
+  const media = { schema } as unknown as { schema: object };
+  return { requestBody: { description, content: { "application/json": media, "text/json": media } } };
+};
+
+/** The raw body: Elysia hands it over as text (`parse: "text"`), or nothing when there was none. */
+const textOf = (body: unknown): string => (typeof body === "string" ? body : "");
+
+/**
+ * CentriQS Web API jobs (`/api/databases/{dbid}/jobs/…`): start a named job, poll its state, answer its
+ * question, abort it. The dbid is the job namespace: a job is not there under any other dbid.
+ * Bodies are read as text and parsed leniently, because the CentriQS samples carry trailing commas.
+ */
+export const databasesDialect = (ctx: SurfaceContext) => {
+  const { engine } = ctx;
+  const table = ctx.options.databasesJobs ?? DEFAULT_DATABASES_JOBS;
+
+  const scoped = (dbid: string, rawId: string): JobView => {
+    const namespace = mustNamespace(dbid);
+    const job = engine.get(mustJobId(rawId));
+    if (!job || job.namespace !== namespace) throw new JobdError("NOT_FOUND", "there is no such job in this database");
+    return job;
+  };
+  const stateOf = (job: JobView) => toJobState(job, isFinished(job.state) ? undefined : findOpenPrompt(engine, job.id));
+
+  return new Elysia({ name: "dialect-databases", prefix: "/api/databases", detail: { tags: ["databases"] } })
+    .onError(({ code, error, request }) => {
+      const safe = toSafeError(code, error, (e) => ctx.log("unhandled error", { error: String(e) }));
+      return reply(request, safe.status, { Message: safe.message });
+    })
+    .post(
+      "/:dbid/jobs/:job",
+      async ({ params, body, request }) => {
+        const namespace = mustNamespace(params.dbid);
+        const named = findNamedJob(table, params.job);
+        if (!named) throw new JobdError("NOT_FOUND", `there is no job named ${JSON.stringify(params.job)}`);
+        const data = readStartBody(textOf(body));
+        const reason = named.job.check?.(data);
+        if (reason) throw new JobdError("BAD_REQUEST", reason);
+        const job = await engine.create(specFor(named, data, namespace, (kind) => engine.kinds.isBuiltIn(kind)));
+        // StartJob acknowledges the job as accepted (PendingRun); polling shows where it is now.
+        return reply(request, 200, { JobId: job.id, Status: STATUS.PendingRun });
+      },
+      {
+        params: Params,
+        parse: "text",
+        detail: {
+          summary: "StartJob: start a named job",
+          description:
+            "Starts the job named in the path (case-insensitive) with the posted data object and answers " +
+            "{JobId, Status: 0} once it is stored. Unknown names are 404; a body that is not an object, or " +
+            "that the job's checks refuse, is 400.",
+          ...jsonBody(t.Record(t.String(), t.Unknown()), "the job's data object, e.g. for DuplicateEntities {DuplicatedFields, EntityMetaName, InitialIds, Comment}"),
+        },
+        response: { 200: StartedSchema, ...errors },
+      },
+    )
+    .get("/:dbid/jobs/:job", ({ params, request }) => reply(request, 200, stateOf(scoped(params.dbid, params.job))), {
+      params: Params,
+      detail: {
+        summary: "GetJobState: poll a job",
+        description:
+          "Status 0 PendingRun, 1 Running, 2 WaitingResponse (Request holds the question; a job whose " +
+          "sub-job asks shows that question), 3 Closed (Exception present when it failed).",
+      },
+      response: { 200: JobStateSchema, ...errors },
+    })
+    .put(
+      "/:dbid/jobs/:job",
+      async ({ params, body, request }) => {
+        const job = scoped(params.dbid, params.job);
+        const button = readButtonIndex(textOf(body));
+        const asking = isFinished(job.state) ? undefined : findOpenPrompt(engine, job.id);
+        if (!asking) throw new JobdError("NOTHING_ASKED", "the job is not waiting for a response");
+        await engine.answer(asking.id, button);
+        return reply(request, 200, stateOf(scoped(params.dbid, params.job)));
+      },
+      {
+        params: Params,
+        parse: "text",
+        detail: {
+          summary: "SetJobResponce: answer the job's question",
+          description:
+            "Answers with a 0-based button index, as {ButtonIndex: n} or {Response: {ButtonIndex: n}}. " +
+            "400 when the job asks nothing or the index is out of range; nothing changes then.",
+          ...jsonBody(AnswerBodySchema, "the chosen button"),
+        },
+        response: { 200: JobStateSchema, ...errors },
+      },
+    )
+    .delete(
+      "/:dbid/jobs/:job",
+      async ({ params, request }) => {
+        const job = scoped(params.dbid, params.job);
+        await engine.cancel(job.id);
+        return reply(request, 200);
+      },
+      {
+        params: Params,
+        detail: {
+          summary: "AbortJob: stop a job early",
+          description:
+            "Cancels the job and its sub-jobs; what was done stays done. Answers 200 with no body; the job " +
+            "then reads Closed (3). Aborting a closed job changes nothing.",
+        },
+        response: { 404: MessageSchema, 400: MessageSchema },
+      },
+    )
+    .all("/*", () => {
+      throw new JobdError("NOT_FOUND", "no such route");
+    }, { detail: { hide: true } });
+};
