@@ -204,6 +204,8 @@ eachTarget("dialect 000 jobs", (target) => {
     expect((await read(target(), "GET", `/jobs/${created.id}?peek=false`)).status).toBe(2);
     await expectProblem(target(), "GET", `/jobs/${created.id}?peek=true`, 404);
     await expectProblem(target(), "GET", `/jobs/${randomGuid()}?peek=maybe`, 400);
+    // Other query parameters are ignored.
+    await expectProblem(target(), "GET", `/jobs/${randomGuid()}?cache=123`, 404);
   });
 
   test("HEAD takes no receipt", async () => {

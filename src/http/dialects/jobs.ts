@@ -16,9 +16,11 @@ import { JobSchema, toWireJob } from "./jobs/wire.ts";
 export const JOBS_LIST_LIMIT = 1000;
 
 const IdParams = t.Object({ id: t.String({ maxLength: 200, description: "a GUID in any .NET format (D, N, B, P, X)" }) });
-const PeekQuery = t.Object({
-  peek: t.Optional(t.String({ maxLength: 10, description: "`true` reads a finished job without taking receipt" })),
-});
+// Other query parameters are ignored, as ASP.NET ignores them (cache busters and the like).
+const PeekQuery = t.Object(
+  { peek: t.Optional(t.String({ maxLength: 10, description: "`true` reads a finished job without taking receipt" })) },
+  { additionalProperties: true },
+);
 const errors = { 400: ProblemSchema, 404: ProblemSchema };
 const badId = () => new JobdError("BAD_REQUEST", "the id cannot be parsed as a GUID");
 const noJob = () => new JobdError("NOT_FOUND", "no job with the given id exists");

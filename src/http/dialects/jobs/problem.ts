@@ -6,12 +6,15 @@ import { t } from "elysia";
  */
 const KNOWN: Record<number, { title: string; section: string }> = {
   400: { title: "Bad Request", section: "15.5.1" },
+  401: { title: "Unauthorized", section: "15.5.2" },
+  403: { title: "Forbidden", section: "15.5.4" },
   404: { title: "Not Found", section: "15.5.5" },
   405: { title: "Method Not Allowed", section: "15.5.6" },
   409: { title: "Conflict", section: "15.5.10" },
   500: { title: "An error occurred while processing your request.", section: "15.6.1" },
   503: { title: "Service Unavailable", section: "15.6.4" },
 };
+const FALLBACK = { title: "Bad Request", section: "15.5.1" };
 
 export const ProblemSchema = t.Object({
   type: t.String(),
@@ -21,10 +24,10 @@ export const ProblemSchema = t.Object({
 });
 
 export function problem(status: number, detail?: string, headers: Record<string, string> = {}): Response {
-  const known = KNOWN[status] ?? (status < 500 ? KNOWN[400] : KNOWN[500]);
+  const known = KNOWN[status] ?? KNOWN[status < 500 ? 400 : 500] ?? FALLBACK;
   const body = {
-    type: `https://tools.ietf.org/html/rfc9110#section-${known?.section ?? "15.5.1"}`,
-    title: known?.title ?? "Bad Request",
+    type: `https://tools.ietf.org/html/rfc9110#section-${known.section}`,
+    title: known.title,
     status,
     ...(detail ? { detail } : {}),
   };
