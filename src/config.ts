@@ -11,6 +11,7 @@ export const SERVE_OPTIONS = {
   "max-running": { env: "JOBD_MAX_RUNNING", default: "1000", help: "in-process jobs working at once" },
   "lease-duration": { env: "JOBD_LEASE_DURATION", default: "60s", help: "how long a worker's lease lasts when the worker does not say" },
   "log-level": { env: "JOBD_LOG_LEVEL", default: "info", help: "debug, info, warn or error" },
+  "webhook-secret": { env: "JOBD_WEBHOOK_SECRET", default: "", help: "HMAC key for webhook signatures (generated and kept in the database when empty)" },
 } as const;
 
 export type ServeOptionName = keyof typeof SERVE_OPTIONS;
@@ -25,6 +26,7 @@ export interface Config {
   maxRunning: number;
   leaseMs: number;
   logLevel: "debug" | "info" | "warn" | "error";
+  webhookSecret: string | null;
   demo: boolean;
 }
 
@@ -67,6 +69,7 @@ export function parseServeArgs(argv: string[], env: Record<string, string | unde
     maxRunning,
     leaseMs,
     logLevel: logLevel as Config["logLevel"],
+    webhookSecret: get("webhook-secret") || null,
     demo: values.demo === true || env.JOBD_DEMO === "1",
   };
 }

@@ -94,6 +94,7 @@ export interface JobView {
   updatedAt: number;
   receivedAt: number | null;
   expiresAt: number | null;
+  callbackUrl: string | null;
 }
 
 /** What a client asks for when it creates a job; children have the same shape, any depth. */
@@ -112,6 +113,9 @@ export interface JobSpec {
   timeoutMs?: number;
   runAt?: number;
   priority?: number;
+  /** Webhook: jobd POSTs the job here when it finishes (or on every transition), signed with HMAC. */
+  callbackUrl?: string;
+  callbackEvents?: "finished" | "transitions";
 }
 
 export interface Transition {

@@ -23,10 +23,14 @@ export async function startServer(config: Config): Promise<Server> {
     retention: { finishedMs: config.retentionFinishedMs, afterReceiptMs: config.retentionAfterReceiptMs },
     cancelGraceMs: config.cancelGraceMs,
     maxRunning: config.maxRunning,
+    webhooks: config.webhookSecret ? { secret: config.webhookSecret } : {},
     onError: (error, where) => logger.log("error", "engine error", { where, error: String(error) }),
   });
-  const { app } = createApp({ engine, options: { leaseMs: config.leaseMs }, log: (msg, fields) => logger.log("error", msg, fields) });
+  const { app, leases } = createApp({ engine, options: { leaseMs: config.leaseMs }, log: (msg, fields) => logger.log("error", msg, fields) });
   const booted = engine.boot();
+  if (engine.webhooks.generatedSecret) {
+    logger.log("warn", "generated a webhook signing secret and kept it in the database; set --webhook-secret to choose your own");
+  }
   const server = app.listen({ port: config.port, hostname: config.host });
   const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${server.server?.port ?? config.port}`;
   logger.log("info", "jobd listening", { url, db: config.db, resumed: booted.resumed, migrated: store.migrated });
@@ -37,6 +41,7 @@ export async function startServer(config: Config): Promise<Server> {
   let stopping: Promise<void> | null = null;
   const stop = () =>
     (stopping ??= (async () => {
+      leases.close();
       await server.stop();
       await engine.close();
       store.close();

@@ -15,6 +15,7 @@ import { systemClock, type Clock } from "./clock.ts";
 import { checkSpec, DEFAULT_BACKOFF } from "./check-spec.ts";
 import { fetchClient, KindRegistry, type HttpClient } from "./kinds.ts";
 import { EngineMetrics } from "./metrics.ts";
+import { Webhooks, type WebhookOptions } from "./webhooks.ts";
 import { nextDeadline, project, type Timing } from "./projection.ts";
 import { toView } from "./view.ts";
 
@@ -30,6 +31,7 @@ export interface EngineOptions {
   httpClient?: HttpClient;
   /** Fire stored deadlines from a timer. Tests that drive time by hand turn it off and call tick(). */
   autoTick?: boolean;
+  webhooks?: WebhookOptions;
   onError?: (error: unknown, where: string) => void;
 }
 
@@ -58,6 +60,7 @@ export class Engine {
   readonly kinds: KindRegistry;
   readonly store: Store;
   readonly metrics: EngineMetrics;
+  readonly webhooks: Webhooks;
   private readonly clock: Clock;
   private readonly timing: Omit<Timing, "now">;
   private readonly retentionAfterReceiptMs: number;
@@ -86,6 +89,7 @@ export class Engine {
     };
     this.retentionAfterReceiptMs = options.retention?.afterReceiptMs ?? 0;
     this.maxRunning = options.maxRunning ?? 1000;
+    this.webhooks = new Webhooks(this.store, this.clock, (id, event, payload) => this.note(id, event, payload), options.webhooks);
   }
 
   now(): number {
@@ -101,6 +105,7 @@ export class Engine {
     this.backlog = true;
     this.pump();
     this.arm();
+    if (this.options.autoTick !== false) this.webhooks.schedule();
     this.ready = true;
     return { resumed: ids.length };
   }
@@ -108,6 +113,7 @@ export class Engine {
   /** Stops timers and actors without changing any job: running work resumes at the next boot. */
   async close(): Promise<void> {
     this.closed = true;
+    this.webhooks.close();
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     for (const live of this.live.values()) {
@@ -202,6 +208,19 @@ export class Engine {
   /** Resolves once every change made so far (patch() included) is durable and visible to reads. */
   committed(): Promise<void> {
     return this.store.committed();
+  }
+
+  /** Appends an entry to a job's log that is not a machine transition (webhook outcomes). */
+  note(id: string, event: string, payload: unknown): void {
+    const record = this.current(id);
+    if (!record) return;
+    const logSeq = record.logSeq + 1;
+    const live = this.live.get(id);
+    if (live) live.record = { ...live.record, logSeq };
+    this.store.write(() => {
+      this.store.setLogSeq(id, logSeq);
+      this.store.appendTransition({ jobId: id, seq: logSeq, at: this.now(), event, from: record.stateValue, to: record.stateValue, payload });
+    });
   }
 
   /**
@@ -445,6 +464,7 @@ export class Engine {
       deadlineAt: null,
       logSeq: 1,
       machineVersion: this.kinds.versionOf(kindName),
+      callback: spec.callbackUrl ? { url: spec.callbackUrl, events: spec.callbackEvents ?? "finished" } : null,
     };
     record.deadlineAt = nextDeadline(record, { ...this.timing, now });
     const live: LiveJob = { actor, record, kind, attached: false };
@@ -650,10 +670,19 @@ export class Engine {
     this.touched.add(next.id);
     if (!this.draining) queueMicrotask(() => this.drain());
     const persisted = JSON.stringify(live.actor.getPersistedSnapshot());
+    const hook =
+      next.callback !== null &&
+      ((next.callback.events === "transitions" && transition !== null) || (changedState && isFinished(next.state)));
     this.store.write(() => {
       this.store.updateJob(next, persisted);
       if (transition) this.store.appendTransition(transition);
+      if (hook) this.webhooks.enqueue(next, isFinished(next.state) ? "job.finished" : "job.transition", {
+        event: isFinished(next.state) ? "job.finished" : "job.transition",
+        transition,
+        job: { ...toView(next, []), children: this.store.findChildIds(next.id) },
+      });
     });
+    if (hook && this.options.autoTick !== false) this.afterCommit(() => this.webhooks.schedule());
     this.armIfEarlier(next.deadlineAt);
     if (transition) {
       const t = transition;

@@ -53,5 +53,6 @@ export function toView(r: JobRecord, children: JobRecord[]): JobView {
     updatedAt: r.updatedAt,
     receivedAt: r.receivedAt,
     expiresAt: r.expiresAt,
+    callbackUrl: r.callback?.url ?? null,
   };
 }

@@ -41,6 +41,13 @@ export interface JobRecord {
   deadlineAt: number | null;
   logSeq: number;
   machineVersion: string;
+  callback: Callback | null;
+}
+
+/** Where a job's webhooks go, and whether every transition or only the finish is sent. */
+export interface Callback {
+  url: string;
+  events: "finished" | "transitions";
 }
 
 export interface DbJob {
@@ -83,6 +90,7 @@ export interface DbJob {
   deadline_at: number | null;
   log_seq: number;
   machine_version: string;
+  callback: string | null;
 }
 
 /** Every column but the snapshot: lists and reads never pay for it. */
@@ -91,7 +99,7 @@ export const JOB_COLUMNS =
   "progress_message, own_progress, prompt, answers, input, result, error, resources, parent_id, " +
   "failure_policy, attempts, max_attempts, backoff, timeout_ms, run_at, priority, idempotency_key, lease, " +
   "cancel_requested_at, created_at, started_at, finished_at, updated_at, received_at, expires_at, " +
-  "deadline_at, log_seq, machine_version";
+  "deadline_at, log_seq, machine_version, callback";
 
 const parse = <T>(text: string | null, fallback: T): T => (text === null ? fallback : (JSON.parse(text) as T));
 const json = (value: unknown): string | null => (value === undefined || value === null ? null : JSON.stringify(value));
@@ -137,6 +145,7 @@ export function toRecord(row: DbJob): JobRecord {
     deadlineAt: row.deadline_at,
     logSeq: row.log_seq,
     machineVersion: row.machine_version,
+    callback: parse(row.callback, null),
   };
 }
 
@@ -181,6 +190,7 @@ export function toParams(r: JobRecord, snapshot: string | null) {
     deadline_at: r.deadlineAt,
     log_seq: r.logSeq,
     machine_version: r.machineVersion,
+    callback: json(r.callback),
     snapshot,
   };
 }

@@ -3,7 +3,7 @@ import type { Transition } from "../job-view.ts";
 import { migrate, openReadConnection, openWriteConnection } from "./db.ts";
 import { GroupCommit } from "./group-commit.ts";
 import { JOB_COLUMNS, toParams, toRecord, type DbJob, type JobRecord } from "./job-record.ts";
-import type { JobFilter, Store } from "./store.ts";
+import type { Delivery, JobFilter, NewDelivery, Store } from "./store.ts";
 
 interface DbTransition {
   job_id: string;
@@ -213,6 +213,58 @@ export class SqliteStore implements Store {
       .query<{ n: number }, []>("SELECT COUNT(*) AS n FROM jobs WHERE in_process = 0 AND state IN ('running', 'cancelling')")
       .get();
     return row?.n ?? 0;
+  }
+
+  setLogSeq(id: string, logSeq: number): void {
+    this.writer.query("UPDATE jobs SET log_seq = ? WHERE id = ?").run(logSeq, id);
+  }
+
+  insertDelivery(d: NewDelivery): void {
+    this.writer
+      .query("INSERT INTO webhook_deliveries (job_id, url, event, body, next_at) VALUES (?, ?, ?, ?, ?)")
+      .run(d.jobId, d.url, d.event, d.body, d.nextAt);
+  }
+
+  findDueDeliveries(now: number, limit: number): Delivery[] {
+    return this.writer
+      .query<
+        { id: number; job_id: string; url: string; event: string; body: string; attempts: number; next_at: number; done_at: number | null; last_status: number | null; last_error: string | null },
+        [number, number]
+      >("SELECT * FROM webhook_deliveries WHERE done_at IS NULL AND next_at <= ? ORDER BY next_at LIMIT ?")
+      .all(now, limit)
+      .map((r) => ({
+        id: r.id,
+        jobId: r.job_id,
+        url: r.url,
+        event: r.event,
+        body: r.body,
+        attempts: r.attempts,
+        nextAt: r.next_at,
+        doneAt: r.done_at,
+        lastStatus: r.last_status,
+        lastError: r.last_error,
+      }));
+  }
+
+  updateDelivery(id: number, c: Pick<Delivery, "attempts" | "nextAt" | "doneAt" | "lastStatus" | "lastError">): void {
+    this.writer
+      .query("UPDATE webhook_deliveries SET attempts = ?, next_at = ?, done_at = ?, last_status = ?, last_error = ? WHERE id = ?")
+      .run(c.attempts, c.nextAt, c.doneAt, c.lastStatus, c.lastError, id);
+  }
+
+  findNextDelivery(): number | null {
+    const row = this.writer
+      .query<{ at: number | null }, []>("SELECT MIN(next_at) AS at FROM webhook_deliveries WHERE done_at IS NULL")
+      .get();
+    return row?.at ?? null;
+  }
+
+  readSetting(key: string): string | undefined {
+    return this.writer.query<{ value: string }, [string]>("SELECT value FROM settings WHERE key = ?").get(key)?.value;
+  }
+
+  writeSetting(key: string, value: string): void {
+    this.writer.query("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(key, value);
   }
 
   integrityCheck(): string {

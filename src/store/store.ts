@@ -24,6 +24,22 @@ export interface JobFilter {
  * open transaction) and become durable when `committed()` resolves. `read*` functions see only
  * committed data; `find*` functions see the writer's own uncommitted writes and are for the engine.
  */
+export interface NewDelivery {
+  jobId: string;
+  url: string;
+  event: string;
+  body: string;
+  nextAt: number;
+}
+
+export interface Delivery extends NewDelivery {
+  id: number;
+  attempts: number;
+  doneAt: number | null;
+  lastStatus: number | null;
+  lastError: string | null;
+}
+
 export interface Store {
   write<T>(fn: () => T): T;
   committed(): Promise<void>;
@@ -53,6 +69,16 @@ export interface Store {
   countByState(): { state: string; type: string; count: number }[];
   /** Jobs of external kinds that are running or cancelling: each holds a worker's lease. */
   countActiveLeases(): number;
+
+  setLogSeq(id: string, logSeq: number): void;
+
+  insertDelivery(d: NewDelivery): void;
+  findDueDeliveries(now: number, limit: number): Delivery[];
+  updateDelivery(id: number, change: Pick<Delivery, "attempts" | "nextAt" | "doneAt" | "lastStatus" | "lastError">): void;
+  findNextDelivery(): number | null;
+
+  readSetting(key: string): string | undefined;
+  writeSetting(key: string, value: string): void;
 
   integrityCheck(): string;
   backup(path: string): void;

@@ -26,6 +26,8 @@ export const JobSpecSchema = t.Recursive(
         timeoutMs: t.Optional(t.Integer({ minimum: 1, maximum: 31_536_000_000 })),
         runAt: t.Optional(t.Number({ minimum: 0, maximum: 8_640_000_000_000 })),
         priority: t.Optional(t.Integer({ minimum: -1000, maximum: 1000 })),
+        callbackUrl: t.Optional(t.String({ maxLength: 2000, pattern: "^https?://", description: "webhook target" })),
+        callbackEvents: t.Optional(t.Union([t.Literal("finished"), t.Literal("transitions")])),
       },
       { additionalProperties: false },
     ),

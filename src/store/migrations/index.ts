@@ -1,5 +1,6 @@
 // Migrations are embedded in the binary as text; their number is their order.
 import m0001 from "./0001_init.sql" with { type: "text" };
+import m0002 from "./0002_webhooks.sql" with { type: "text" };
 
 export interface Migration {
   version: number;
@@ -7,4 +8,7 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: Migration[] = [{ version: 1, name: "init", sql: m0001 }];
+export const MIGRATIONS: Migration[] = [
+  { version: 1, name: "init", sql: m0001 },
+  { version: 2, name: "webhooks", sql: m0002 },
+];
