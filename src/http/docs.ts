@@ -21,6 +21,9 @@ export const docs = () =>
       swagger({
         path: "/swagger",
         scalarCDN: SCALAR_PATH,
+        // The plugin drops every path with a dot as a "static file"; CloudSigma's /api/2.0/… has one.
+        // Asset routes hide themselves with detail.hide instead.
+        excludeStaticFile: false,
         scalarConfig: { withDefaultFonts: false, hideClientButton: true } as Record<string, unknown>,
         documentation: {
           info: {

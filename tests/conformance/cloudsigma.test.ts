@@ -342,6 +342,7 @@ eachTarget("dialect 004 cloudsigma", (target) => {
     await expectError(target(), "/api/2.0/jobs/not-a-uuid/", 404, "notexist");
     await expectError(target(), `/api/2.0/jobs/${"x".repeat(5000)}/`, 404, "notexist");
     await expectError(target(), "/api/2.0/jobs/a/b/c/", 404, "notexist");
+    await expectError(target(), "/api/2.0/jobs/%zz/", 404, "notexist");
   });
 
   test("bad query parameters are 400 validation errors naming the parameter", async () => {
@@ -418,7 +419,7 @@ eachTarget(
       // It is older than the retention period that discarded the finished one.
       const now = t.clock ? t.clock.now() : Date.now();
       expect(now - Date.parse(still.created)).toBeGreaterThan(t.clock ? 3 * 86_400_000 : 2_000);
-    });
+    }, 30_000);
 
     test("17. the finished children of an unfinished parent stay as long as the parent; they go with it", async () => {
       const t = target();
@@ -461,7 +462,7 @@ eachTarget(
         await Bun.sleep(100);
       }
       await expectError(t, `/api/2.0/jobs/${childId}/`, 404, "notexist");
-    });
+    }, 30_000);
   },
   { manualClock: true, args: ["--retention-finished", "2s"] },
 );

@@ -101,12 +101,13 @@ export const cloudsigmaDialect = (ctx: SurfaceContext) =>
       "/:uuid/",
       ({ params, request }) => {
         requireJson(request, searchParams(request));
-        const view = ctx.engine.get(params.uuid.toLowerCase());
-        if (!view) throw notExist(`Job ${params.uuid.slice(0, 100)}`);
+        // No params schema: a path segment that does not decode (`%zz`) is simply no job, not a 400.
+        const uuid = typeof params.uuid === "string" ? params.uuid : "";
+        const view = uuid ? ctx.engine.get(uuid.toLowerCase()) : undefined;
+        if (!view) throw notExist(uuid ? `Job ${uuid.slice(0, 100)}` : "The job");
         return project(ctx.engine, view);
       },
       {
-        params: t.Object({ uuid: t.String() }),
         detail: {
           summary: "Get a job",
           description: "One job with its children embedded. 404 (notexist) for an unknown job or a finished one past retention.",
