@@ -18,7 +18,7 @@ export async function resolveButton(client: Client, id: string, button: string):
     return n - 1;
   }
   const job = await client.get<JobView>(jobPath(id));
-  if (!job.prompt) throw new CliError("nothing is asked", EXIT.USAGE);
+  if (!job.prompt) throw new CliError("the job is not asking anything", EXIT.USAGE);
   const wanted = button.trim().toLowerCase();
   const index = job.prompt.buttons.findIndex((b) => b.toLowerCase() === wanted);
   if (index < 0) {
