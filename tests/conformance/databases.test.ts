@@ -349,12 +349,13 @@ describe("dialect 002: the job table is configurable (in process)", () => {
 
   test("a name mapped to an external queue starts a job workers lease; it stays PendingRun until one does", async () => {
     const db = uuid();
-    const started = await handle(`/api/databases/${db}/jobs/EXPORT`, { method: "POST", body: '{"Format": "csv",}' });
+    const started = await handle(`/api/databases/${db}/jobs/EXPORT`, { method: "POST", body: '{"Format": "csv,}", "Columns": ["a", "b",],}' });
     expect(started.status).toBe(200);
     const { JobId } = (await started.json()) as JobState;
     const job = engine.get(JobId);
     expect(job?.type).toBe("exports");
-    expect(job?.input).toEqual({ Format: "csv" });
+    // Trailing commas are forgiven; the same characters inside a string are left alone.
+    expect(job?.input).toEqual({ Format: "csv,}", Columns: ["a", "b"] });
     const res = await handle(`/api/databases/${db}/jobs/${JobId}`);
     expect(await res.json()).toEqual({ JobId, Status: 0 });
   });

@@ -1,4 +1,4 @@
-import { Elysia, t, type DocumentDecoration, type TSchema } from "elysia";
+import { Elysia, t } from "elysia";
 import { findOpenPrompt } from "../../../engine/index.ts";
 import { JobdError } from "../../../errors.ts";
 import { isFinished, type JobView } from "../../../job-view.ts";
@@ -8,6 +8,7 @@ import { readButtonIndex, readStartBody } from "./body.ts";
 import { DEFAULT_DATABASES_JOBS, findNamedJob, specFor } from "./config.ts";
 import { mustJobId, mustNamespace } from "./ids.ts";
 import { JobStateSchema, MessageSchema, StartedSchema, STATUS, toJobState } from "./job-state.ts";
+import { jsonBody, jsonResponses } from "./openapi.ts";
 import { reply } from "./reply.ts";
 
 const Params = t.Object({
@@ -20,12 +21,9 @@ const AnswerBodySchema = t.Union([
   t.Object({ Response: t.Object({ ButtonIndex: t.Integer({ minimum: 0 }) }) }),
 ]);
 
-const errors = { 400: MessageSchema, 404: MessageSchema };
-/** Documents a body this dialect reads as text (so Elysia neither parses nor validates it). */
-const jsonBody = (schema: TSchema, description: string): Pick<DocumentDecoration, "requestBody"> => {
-  // A TypeBox schema is a JSON Schema; OpenAPI's types just do not know TypeBox's.
-  const media = { schema } as unknown as { schema: object };
-  return { requestBody: { description, content: { "application/json": media, "text/json": media } } };
+const failures = {
+  400: { schema: MessageSchema, description: "a bad id, body or answer" },
+  404: { schema: MessageSchema, description: "no such job (or job name) in this database" },
 };
 
 /** The raw body: Elysia hands it over as text (`parse: "text"`), or nothing when there was none. */
@@ -76,8 +74,8 @@ export const databasesDialect = (ctx: SurfaceContext) => {
             "{JobId, Status: 0} once it is stored. Unknown names are 404; a body that is not an object, or " +
             "that the job's checks refuse, is 400.",
           ...jsonBody(t.Record(t.String(), t.Unknown()), "the job's data object, e.g. for DuplicateEntities {DuplicatedFields, EntityMetaName, InitialIds, Comment}"),
+          ...jsonResponses({ 200: { schema: StartedSchema, description: "the job was accepted" }, ...failures }),
         },
-        response: { 200: StartedSchema, ...errors },
       },
     )
     .get("/:dbid/jobs/:job", ({ params, request }) => reply(request, 200, stateOf(scoped(params.dbid, params.job))), {
@@ -87,8 +85,8 @@ export const databasesDialect = (ctx: SurfaceContext) => {
         description:
           "Status 0 PendingRun, 1 Running, 2 WaitingResponse (Request holds the question; a job whose " +
           "sub-job asks shows that question), 3 Closed (Exception present when it failed).",
+        ...jsonResponses({ 200: { schema: JobStateSchema, description: "the job's state" }, ...failures }),
       },
-      response: { 200: JobStateSchema, ...errors },
     })
     .put(
       "/:dbid/jobs/:job",
@@ -109,8 +107,8 @@ export const databasesDialect = (ctx: SurfaceContext) => {
             "Answers with a 0-based button index, as {ButtonIndex: n} or {Response: {ButtonIndex: n}}. " +
             "400 when the job asks nothing or the index is out of range; nothing changes then.",
           ...jsonBody(AnswerBodySchema, "the chosen button"),
+          ...jsonResponses({ 200: { schema: JobStateSchema, description: "the job's state after the answer" }, ...failures }),
         },
-        response: { 200: JobStateSchema, ...errors },
       },
     )
     .delete(
@@ -127,8 +125,8 @@ export const databasesDialect = (ctx: SurfaceContext) => {
           description:
             "Cancels the job and its sub-jobs; what was done stays done. Answers 200 with no body; the job " +
             "then reads Closed (3). Aborting a closed job changes nothing.",
+          ...jsonResponses({ 200: { description: "aborted; no body" }, ...failures }),
         },
-        response: { 404: MessageSchema, 400: MessageSchema },
       },
     )
     .all("/*", () => {
