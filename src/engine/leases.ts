@@ -66,10 +66,18 @@ export interface PromptOutcome extends WorkerStatus {
 }
 
 export class Leases {
+  /** Aborted by close(): long polls answer at once, as if their wait had run out. */
+  private readonly closing = new AbortController();
+
   constructor(
     private readonly engine: Engine,
     private readonly defaultLeaseMs = 60_000,
   ) {}
+
+  /** Ends every long poll now and makes later ones answer at once (jobd is shutting down). */
+  close(): void {
+    this.closing.abort();
+  }
 
   /** Leases up to `max` queued jobs of the given types, waiting up to `waitMs` for one to arrive. */
   async lease(request: LeaseRequest): Promise<JobView[]> {
@@ -79,8 +87,9 @@ export class Leases {
     const types = [...new Set(request.types)];
     if (types.length === 0) throw new JobdError("BAD_REQUEST", "name at least one job type to lease");
     let taken = this.take(request.worker, types, max, leaseMs);
-    if (taken.length === 0 && waitMs > 0 && !request.signal?.aborted) {
-      taken = await this.awaitWork(types, waitMs, request.signal, () => this.take(request.worker, types, max, leaseMs));
+    const signal = this.untilClosed(request.signal);
+    if (taken.length === 0 && waitMs > 0 && !signal.aborted) {
+      taken = await this.awaitWork(types, waitMs, signal, () => this.take(request.worker, types, max, leaseMs));
     }
     await this.engine.store.committed();
     return taken.map((id) => this.engine.get(id)).filter((v): v is JobView => v !== undefined);
@@ -218,18 +227,18 @@ export class Leases {
 
   // ---- waiting ------------------------------------------------------------------------------------
 
-  private awaitWork(types: string[], waitMs: number, signal: AbortSignal | undefined, take: () => string[]): Promise<string[]> {
+  private awaitWork(types: string[], waitMs: number, signal: AbortSignal, take: () => string[]): Promise<string[]> {
     const wanted = new Set(types);
     return new Promise((resolve) => {
       const done = (taken: string[]) => {
         offCreated();
         offQueued();
-        signal?.removeEventListener("abort", onAbort);
+        signal.removeEventListener("abort", onAbort);
         clearTimeout(timer);
         resolve(taken);
       };
       const onJob = ({ job }: { job: JobRecord }) => {
-        if (!job.inProcess && wanted.has(job.type) && !signal?.aborted) {
+        if (!job.inProcess && wanted.has(job.type) && !signal.aborted) {
           const taken = take();
           if (taken.length > 0) done(taken);
         }
@@ -237,7 +246,7 @@ export class Leases {
       const onAbort = () => done([]);
       const offCreated = this.engine.bus.on("job:created", onJob);
       const offQueued = this.engine.bus.on("job:queued", onJob);
-      signal?.addEventListener("abort", onAbort);
+      signal.addEventListener("abort", onAbort);
       const timer = setTimeout(() => done([]), waitMs);
     });
   }
@@ -252,18 +261,19 @@ export class Leases {
   ): Promise<PromptOutcome> {
     const settled = (r: JobRecord | undefined) =>
       !r || r.answers.length > index || r.state !== "waiting" || r.lease?.id !== leaseId;
-    if (!settled(this.engine.latest(jobId)) && waitMs > 0) {
+    const stop = this.untilClosed(signal);
+    if (!settled(this.engine.latest(jobId)) && waitMs > 0 && !stop.aborted) {
       await new Promise<void>((resolve) => {
         const done = () => {
           offTransition();
           offDeleted();
-          signal?.removeEventListener("abort", done);
+          stop.removeEventListener("abort", done);
           clearTimeout(timer);
           resolve();
         };
         const offTransition = this.engine.bus.on("job:transition", ({ job }) => job.id === jobId && settled(job) && done());
         const offDeleted = this.engine.bus.on("job:deleted", (e) => e.id === jobId && done());
-        signal?.addEventListener("abort", done);
+        stop.addEventListener("abort", done);
         const timer = setTimeout(done, waitMs);
       });
     }
@@ -297,6 +307,10 @@ export class Leases {
     const view = this.engine.get(jobId);
     if (!view) throw notFound();
     return view;
+  }
+
+  private untilClosed(signal: AbortSignal | undefined): AbortSignal {
+    return signal ? AbortSignal.any([signal, this.closing.signal]) : this.closing.signal;
   }
 
   private leaseMsOf(ms: number | undefined): number {

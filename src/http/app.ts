@@ -1,5 +1,5 @@
 import { Elysia } from "elysia";
-import type { Engine } from "../engine/index.ts";
+import { Leases, type Engine } from "../engine/index.ts";
 import { DEFAULT_HTTP_OPTIONS, type HttpOptions, type SurfaceContext } from "./context.ts";
 import { arangoDialect } from "./dialects/arango.ts";
 import { cloudsigmaDialect } from "./dialects/cloudsigma.ts";
@@ -37,6 +37,8 @@ export function createApp({ engine, options = {}, log = () => {} }: AppOptions) 
     handle: (request) => handle(request),
     log,
   };
+  // Worker leases; `leases.close()` ends their long polls so that a shutdown need not wait for them.
+  const leases = new Leases(engine, ctx.options.leaseMs);
   // ctx is complete before any surface reads it; `handle` is bound once the app exists.
   const native = new Elysia({ name: "native" })
     .onError(({ code, error, set }) => {
@@ -47,7 +49,7 @@ export function createApp({ engine, options = {}, log = () => {} }: AppOptions) 
     .use(nativeJobs(engine))
     .use(nativeEvents(engine, state.sse))
     .use(nativeMachines(ctx))
-    .use(workerApi(ctx));
+    .use(workerApi(ctx, leases));
 
   // normalize: false — schemas reject unknown fields instead of silently dropping them.
   const app = new Elysia({ normalize: false })
@@ -72,7 +74,7 @@ export function createApp({ engine, options = {}, log = () => {} }: AppOptions) 
       return { error: { code: safe.code, message: safe.message } };
     });
   handle = (request) => app.handle(request);
-  return { app, state, ctx };
+  return { app, state, ctx, leases };
 }
 
 export type App = ReturnType<typeof createApp>["app"];

@@ -98,9 +98,8 @@ const holdOpen = (server: { timeout(r: Request, s: number): void } | null, reque
  * The worker API: external workers lease jobs, heartbeat, ask, spawn sub-jobs and finish them. Every
  * call after the lease names the lease; a lease that is no longer the job's answers 409 LEASE_EXPIRED.
  */
-export const workerApi = (ctx: SurfaceContext) => {
-  const leases = new Leases(ctx.engine, ctx.options.leaseMs);
-  return new Elysia({ name: "workers", prefix: "/api/v1/workers", detail: { tags: ["workers"] } })
+export const workerApi = (ctx: SurfaceContext, leases = new Leases(ctx.engine, ctx.options.leaseMs)) =>
+   new Elysia({ name: "workers", prefix: "/api/v1/workers", detail: { tags: ["workers"] } })
     .post(
       "/lease",
       ({ body, request, server }) => {
@@ -222,4 +221,3 @@ export const workerApi = (ctx: SurfaceContext) => {
       detail: detail("Acknowledge a cancel", "The worker stopped after a cancel request: the job ends `canceled`."),
       response: errors,
     });
-};
