@@ -26,7 +26,11 @@ export async function startServer(config: Config): Promise<Server> {
     webhooks: config.webhookSecret ? { secret: config.webhookSecret } : {},
     onError: (error, where) => logger.log("error", "engine error", { where, error: String(error) }),
   });
-  const { app, leases } = createApp({ engine, options: { leaseMs: config.leaseMs }, log: (msg, fields) => logger.log("error", msg, fields) });
+  const { app, leases } = createApp({
+    engine,
+    options: { leaseMs: config.leaseMs, upstream: config.upstream ?? undefined, arangoMaxPending: config.arangoMaxPending },
+    log: (msg, fields) => logger.log("error", msg, fields),
+  });
   const booted = engine.boot();
   if (engine.webhooks.generatedSecret) {
     logger.log("warn", "generated a webhook signing secret and kept it in the database; set --webhook-secret to choose your own");

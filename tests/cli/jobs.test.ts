@@ -1,10 +1,13 @@
 /** The client commands against a running binary: submit, ls, show, answer, cancel, logs. */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, test, setDefaultTimeout } from "bun:test";
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { JobView, Transition } from "../../src/job-view.ts";
 import { startBinary, type RunningBinary } from "../helpers/target.ts";
 import { cli, script } from "./run-cli.ts";
+
+// Each test starts binaries and subprocesses; a loaded machine needs more than the 5 s default.
+setDefaultTimeout(30_000);
 
 let server: RunningBinary;
 const run = (args: string[], options: Parameters<typeof cli>[1] = {}) => cli(args, { url: server.url, ...options });

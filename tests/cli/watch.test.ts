@@ -2,12 +2,15 @@
  * `jobd watch` against a running binary: under a pseudo-terminal (tmux) it redraws a live bar and
  * answers a prompt on a key press; piped it prints a line per change; --json streams the events.
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, test, setDefaultTimeout } from "bun:test";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { JobView } from "../../src/job-view.ts";
 import { BINARY, startBinary, type RunningBinary } from "../helpers/target.ts";
 import { cli, ensureTool, script } from "./run-cli.ts";
+
+// Each test starts binaries and subprocesses; a loaded machine needs more than the 5 s default.
+setDefaultTimeout(30_000);
 
 let server: RunningBinary;
 let tmux: string;
