@@ -105,3 +105,10 @@ export type { HttpRequestInput, HttpResponseValue } from "./http.ts";
 export { httpMachine } from "./http.ts";
 export { scriptMachine } from "./script.ts";
 export { externalMachine } from "./external.ts";
+export {
+  ARANGO_REQUEST_MACHINE_VERSION,
+  arangoRequestMachine,
+  checkArangoRequest,
+  requestActor,
+} from "./arango-request.ts";
+export type { ArangoRequestInput, ArangoResponseValue, RequestRunner } from "./arango-request.ts";

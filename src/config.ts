@@ -11,6 +11,8 @@ export const SERVE_OPTIONS = {
   "max-running": { env: "JOBD_MAX_RUNNING", default: "1000", help: "in-process jobs working at once" },
   "lease-duration": { env: "JOBD_LEASE_DURATION", default: "60s", help: "how long a worker's lease lasts when the worker does not say" },
   "log-level": { env: "JOBD_LOG_LEVEL", default: "info", help: "debug, info, warn or error" },
+  upstream: { env: "JOBD_UPSTREAM", default: "", help: "async gateway: send requests jobd does not serve to this http(s) URL (none when empty)" },
+  "arango-max-pending": { env: "JOBD_ARANGO_MAX_PENDING", default: "10000", help: "pending x-arango-async jobs past which new ones get 503 (errorNum 21003)" },
   "webhook-secret": { env: "JOBD_WEBHOOK_SECRET", default: "", help: "HMAC key for webhook signatures (generated and kept in the database when empty)" },
 } as const;
 
@@ -27,6 +29,9 @@ export interface Config {
   leaseMs: number;
   logLevel: "debug" | "info" | "warn" | "error";
   webhookSecret: string | null;
+  /** ArangoDB async gateway target; null when unset. */
+  upstream: string | null;
+  arangoMaxPending: number;
   demo: boolean;
 }
 
@@ -57,6 +62,10 @@ export function parseServeArgs(argv: string[], env: Record<string, string | unde
   if (!Number.isInteger(maxRunning) || maxRunning < 1) throw new Error("--max-running must be a positive integer");
   const leaseMs = parseDuration(get("lease-duration"));
   if (leaseMs < 500 || leaseMs > 3_600_000) throw new Error("--lease-duration must be 500ms-1h");
+  const upstream = get("upstream") || null;
+  if (upstream !== null && !/^https?:$/.test(URL.parse(upstream)?.protocol ?? "")) throw new Error("--upstream must be an http or https URL");
+  const arangoMaxPending = Number(get("arango-max-pending"));
+  if (!Number.isInteger(arangoMaxPending) || arangoMaxPending < 1) throw new Error("--arango-max-pending must be a positive integer");
   const logLevel = get("log-level");
   if (!["debug", "info", "warn", "error"].includes(logLevel)) throw new Error("--log-level must be debug, info, warn or error");
   return {
@@ -70,6 +79,8 @@ export function parseServeArgs(argv: string[], env: Record<string, string | unde
     leaseMs,
     logLevel: logLevel as Config["logLevel"],
     webhookSecret: get("webhook-secret") || null,
+    upstream,
+    arangoMaxPending,
     demo: values.demo === true || env.JOBD_DEMO === "1",
   };
 }

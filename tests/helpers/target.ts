@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Engine, ManualClock, type EngineOptions } from "../../src/engine/index.ts";
 import { createApp } from "../../src/http/app.ts";
+import type { HttpOptions } from "../../src/http/context.ts";
 import type { JobSpec, JobView } from "../../src/job-view.ts";
 import { SqliteStore } from "../../src/store/index.ts";
 import type { Subprocess } from "bun";
@@ -34,6 +35,8 @@ export interface TargetOptions {
   env?: Record<string, string>;
   engine?: Partial<EngineOptions>;
   manualClock?: boolean;
+  /** In process only: surface options (the binary takes the matching flags in `args`). */
+  http?: Partial<HttpOptions>;
 }
 
 const finished = (job: JobView) => ["succeeded", "failed", "canceled"].includes(job.state);
@@ -77,7 +80,7 @@ export async function inProcessTarget(options: TargetOptions = {}): Promise<Targ
   const store = new SqliteStore(join(dir, "jobd.db"));
   const clock = options.manualClock ? new ManualClock(Date.now()) : undefined;
   const engine = new Engine({ store, ...(clock ? { clock, autoTick: false } : {}), ...options.engine });
-  const { app } = createApp({ engine });
+  const { app } = createApp({ engine, options: options.http });
   engine.boot();
   const fetcher = (path: string, init?: RequestInit) => app.handle(new Request(`http://localhost${path}`, init));
   return {

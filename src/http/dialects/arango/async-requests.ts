@@ -1,0 +1,39 @@
+/**
+ * `x-arango-async` on any request jobd serves. `store` queues the request as an `arango.request` job
+ * and answers 202 with `x-arango-async-id`; `true` queues it fire-and-forget (202, no id, never
+ * listed); any other value leaves the request to be served as usual. The match is exact.
+ */
+import { JobdError } from "../../../errors.ts";
+import type { SurfaceContext } from "../../context.ts";
+import { toArangoError } from "./error-hook.ts";
+import { queueFull } from "./errors.ts";
+import { ARANGO_KIND, dropEntry, pendingCount } from "./entries.ts";
+import { ASYNC_HEADER, ASYNC_ID_HEADER, captureRequest } from "./wire.ts";
+
+const ACCEPTED_HEADERS = { "content-type": "text/plain; charset=utf-8" };
+
+/** The global onRequest hook: a Response for queued requests, undefined for everything else. */
+export const queueAsyncRequests =
+  (ctx: SurfaceContext) =>
+  async ({ request }: { request: Request }): Promise<Response | undefined> => {
+    const mode = request.headers.get(ASYNC_HEADER);
+    if (mode !== "store" && mode !== "true") return undefined;
+    try {
+      if (pendingCount(ctx.engine) >= ctx.options.arangoMaxPending) throw queueFull();
+      const input = await captureRequest(request);
+      const job = await ctx.engine.create({
+        type: ARANGO_KIND,
+        description: `${input.method} ${input.path}`.slice(0, 1000),
+        input,
+        maxAttempts: 1,
+      });
+      if (mode === "true") {
+        dropEntry(ctx.engine, job.id);
+        await ctx.engine.committed();
+        return new Response(null, { status: 202, headers: ACCEPTED_HEADERS });
+      }
+      return new Response(null, { status: 202, headers: { ...ACCEPTED_HEADERS, [ASYNC_ID_HEADER]: String(job.seq) } });
+    } catch (error) {
+      return toArangoError(error instanceof JobdError ? error.code : "UNKNOWN", error, ctx).toResponse();
+    }
+  };

@@ -1,0 +1,63 @@
+/**
+ * Requests no jobd route claims. `/_db/{name}/…` is tried again without the prefix (drivers send it on
+ * every request; the database does not matter to jobd). Whatever is still unclaimed goes to the
+ * `--upstream` service when one is set: streamed both ways, end-to-end headers kept, redirects passed
+ * back rather than followed, so no other host is ever contacted. Without an upstream, ArangoDB paths
+ * get ArangoDB's "unknown path" 404 and the rest falls through to the app's own 404.
+ */
+import type { SurfaceContext } from "../../context.ts";
+import { ArangoError, ERRNO, unknownPath } from "./errors.ts";
+import { ASYNC_HEADER, endToEndHeaders, responseHeaders } from "./wire.ts";
+
+const BODYLESS = new Set(["GET", "HEAD"]);
+const DB_PREFIX = /^\/_db\/[^/]+(\/.*)?$/;
+const ARANGO_PATH = /^\/_(api|admin|db)(\/|$)/;
+
+/** Requests re-dispatched without their `/_db/{name}` prefix → the path the client sent. */
+const original = new WeakMap<Request, string>();
+
+async function withoutDbPrefix(request: Request, rest: string, search: string): Promise<Request> {
+  const method = request.method.toUpperCase();
+  const body = BODYLESS.has(method) ? null : await request.arrayBuffer();
+  return new Request(`http://localhost${rest}${search}`, { method, headers: request.headers, body, signal: request.signal });
+}
+
+/** Sends the request to the upstream, at the same path, and streams its answer back. */
+export async function proxy(ctx: SurfaceContext, upstream: URL, request: Request, path: string): Promise<Response> {
+  const target = new URL(upstream.href.replace(/\/+$/, "") + path);
+  if (target.origin !== upstream.origin) return unknownPath(path).toResponse();
+  const method = request.method.toUpperCase();
+  try {
+    const answer = await fetch(target, {
+      method,
+      // content-length stays: a streamed body is then sent with its length, not chunked.
+      headers: endToEndHeaders(request.headers, ["host", ASYNC_HEADER]),
+      body: BODYLESS.has(method) ? undefined : request.body,
+      redirect: "manual",
+      signal: request.signal,
+    });
+    return new Response(answer.body, { status: answer.status, statusText: answer.statusText, headers: responseHeaders(answer.headers) });
+  } catch (error) {
+    if (request.signal.aborted) throw error;
+    ctx.log("arango gateway: upstream unreachable", { upstream: upstream.origin, error: String(error) });
+    return new ArangoError(503, ERRNO.SERVICE_UNAVAILABLE, "upstream unreachable").toResponse();
+  }
+}
+
+/** The global NOT_FOUND hook for unmatched routes: a Response, or undefined to let the app answer. */
+export function unmatchedRequests(ctx: SurfaceContext): (request: Request) => Promise<Response | undefined> {
+  const upstream = ctx.options.upstream ? new URL(ctx.options.upstream) : null;
+  return async (request) => {
+    const url = new URL(request.url);
+    const path = original.get(request) ?? url.pathname + url.search;
+    const db = original.has(request) ? null : DB_PREFIX.exec(url.pathname);
+    if (db) {
+      const inner = await withoutDbPrefix(request, db[1] ?? "/", url.search);
+      original.set(inner, path);
+      return ctx.handle(inner);
+    }
+    if (upstream) return proxy(ctx, upstream, request, path);
+    if (ARANGO_PATH.test(path)) return unknownPath(path.split("?")[0] ?? path).toResponse();
+    return undefined;
+  };
+}
