@@ -133,7 +133,7 @@ export class Engine {
   }
 
   /** Creates the job tree inside the open transaction and returns the root id (not yet durable). */
-  createNow(spec: JobSpec, options: CreateOptions = {}, parentId: string | null = null): string {
+  createNow(spec: JobSpec, options: CreateOptions = {}, parentId: string | null = null, id?: string): string {
     checkSpec(spec, this.kinds);
     const namespace = spec.namespace ?? "default";
     if (options.idempotencyKey) {
@@ -141,11 +141,11 @@ export class Engine {
       if (existing) return existing.id;
     }
     const created: JobRecord[] = [];
-    const id = this.store.write(() => this.insertTree(spec, parentId, options, created));
+    const rootId = this.store.write(() => this.insertTree(spec, parentId, options, created, id));
     // Each job is announced as it was created; its later transitions follow as their own events.
     for (const job of created) this.afterCommit(() => this.bus.emit("job:created", { job }));
     this.drain();
-    return id;
+    return rootId;
   }
 
   /** Adds children under a job that already exists (a worker spawning sub-jobs). */
@@ -153,10 +153,12 @@ export class Engine {
     const parent = this.current(parentId);
     if (!parent) throw notFound();
     if (isFinished(parent.state)) throw new JobdError("CONFLICT", "the job has finished; it cannot take sub-jobs");
-    const ids = specs.map((spec) =>
-      this.createNow({ ...spec, namespace: spec.namespace ?? parent.namespace }, options, parentId),
-    );
+    const children = specs.map((spec) => ({ ...spec, namespace: spec.namespace ?? parent.namespace }));
+    for (const spec of children) checkSpec(spec, this.kinds);
+    // The parent learns of its children before any of them can end: an in-process child may finish at once.
+    const ids = children.map(() => Bun.randomUUIDv7());
     this.apply(parentId, { type: "job.children.added", ids });
+    children.forEach((spec, i) => this.createNow(spec, { owner: options.owner ?? null }, parentId, ids[i]));
     await this.store.committed();
     return ids.map((id) => this.mustView(id));
   }

@@ -8,7 +8,8 @@ export interface WorkerClientOptions {
   worker: string;
   /** Extra headers on every call (credentials). */
   headers?: Record<string, string>;
-  fetch?: typeof fetch;
+  /** Defaults to the global fetch. */
+  fetch?: (url: string, init: RequestInit) => Promise<Response>;
 }
 
 interface CallOptions {
@@ -29,13 +30,13 @@ export class WorkerClient {
   readonly worker: string;
   private readonly base: string;
   private readonly headers: Record<string, string>;
-  private readonly fetcher: typeof fetch;
+  private readonly fetcher: (url: string, init: RequestInit) => Promise<Response>;
 
   constructor(options: WorkerClientOptions) {
     this.base = `${options.url.replace(/\/+$/, "")}/api/v1/workers`;
     this.worker = options.worker;
     this.headers = { "content-type": "application/json", ...options.headers };
-    this.fetcher = options.fetch ?? fetch;
+    this.fetcher = options.fetch ?? ((url, init) => fetch(url, init));
   }
 
   async lease(
