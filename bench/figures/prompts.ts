@@ -1,0 +1,57 @@
+/** Figure 4, the prompt round trip: from an answer until the job is working again, under light load. */
+import { join } from "node:path";
+import type { BenchContext } from "../lib/context.ts";
+import { runJson } from "../lib/proc.ts";
+import { atMost, type Section } from "../lib/report.ts";
+import type { Running } from "../lib/servers.ts";
+import { spread } from "../lib/stats.ts";
+
+interface Rtt {
+  answers: number;
+  p50Ms: number;
+  p90Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  errors: number;
+}
+
+export async function promptsFigure(ctx: BenchContext, s: { jobd: Running }): Promise<Section> {
+  ctx.say("figure 4: prompt round trips");
+  const runs: Rtt[] = [];
+  for (let r = 0; r < ctx.runs; r++) {
+    runs.push(
+      await runJson<Rtt>([
+        ...ctx.cores.load,
+        ctx.bun,
+        join(ctx.repo, "bench/clients/prompt-rtt.ts"),
+        "--url", s.jobd.url,
+        "--jobs", ctx.quick ? "50" : "200",
+        "--prompts", "40",
+        "--seconds", String(ctx.seconds),
+        "--concurrency", "1",
+      ]),
+    );
+  }
+  const p50 = spread(runs.map((r) => r.p50Ms));
+  const p99 = spread(runs.map((r) => r.p99Ms));
+  const errors = runs.reduce((n, r) => n + r.errors, 0);
+  return {
+    id: "4",
+    title: "Prompt round trip",
+    how:
+      "bench/clients/prompt-rtt.ts on the load core makes script jobs that ask 40 questions each (a progress step " +
+      "between two questions), then answers them one at a time (one request in flight: light load) for " +
+      `${ctx.seconds} s per run. Each latency runs from sending \`POST /api/v1/jobs/{id}/answer\` to its response, which ` +
+      "jobd sends after the commit that holds waiting → working, the progress step and the next question (so the " +
+      "job was working again, and asked again, before the client heard back). The answer's body is checked: state " +
+      "`waiting` with one more answer recorded (`succeeded` after the last question).",
+    rows: [
+      { label: "answer → working again, p50", value: p50, unit: "ms", digits: 2 },
+      { label: "answer → working again, p99", value: p99, unit: "ms", digits: 2, target: atMost(p99.median, 5, "p99 ≤ 5 ms") },
+      { label: "answers per run", value: spread(runs.map((r) => r.answers)), unit: "" },
+    ],
+    notes: [
+      `Max latency per run: ${runs.map((r) => r.maxMs.toFixed(1)).join(", ")} ms. Answers with a wrong reply: ${errors}.`,
+    ],
+  };
+}

@@ -1,0 +1,60 @@
+/** The peers measured beside jobd: BullMQ (Node + redis-server) and plain bun:sqlite inserts. */
+import { join } from "node:path";
+import { INPUT } from "./bodies.ts";
+import type { BenchContext } from "./context.ts";
+import { runJson } from "./proc.ts";
+import { redisFlush } from "./servers.ts";
+
+interface PerSecond {
+  perSecond: number;
+}
+
+export async function bullmqAdd(ctx: BenchContext, redisPort: number, concurrency: number, seconds: number): Promise<number> {
+  redisFlush(redisPort);
+  const res = await runJson<PerSecond>(
+    [
+      ...ctx.cores.load,
+      "node",
+      join(ctx.repo, "bench/baselines/bullmq-add.mjs"),
+      "--port", String(redisPort),
+      "--concurrency", String(concurrency),
+      "--seconds", String(seconds),
+      "--warmup", ctx.quick ? "0.3" : "1",
+      "--data", JSON.stringify(INPUT),
+    ],
+    { cwd: ctx.repo },
+  );
+  return res.perSecond;
+}
+
+export async function bullmqEndToEnd(ctx: BenchContext, redisPort: number, concurrency: number, seconds: number): Promise<number> {
+  redisFlush(redisPort);
+  const res = await runJson<PerSecond>(
+    [
+      ...ctx.cores.load,
+      "node",
+      join(ctx.repo, "bench/baselines/bullmq-e2e.mjs"),
+      "--port", String(redisPort),
+      "--concurrency", String(concurrency),
+      "--seconds", String(seconds),
+      "--warmup", ctx.quick ? "0.3" : "1",
+      "--data", JSON.stringify(INPUT),
+    ],
+    { cwd: ctx.repo },
+  );
+  return res.perSecond;
+}
+
+/** Rows per second from bench/baselines/sqlite-inserts.ts, on the server's core. */
+export async function sqliteInserts(ctx: BenchContext, mode: "autocommit" | "batch", keys: "v7" | "v4", seconds: number): Promise<number> {
+  const res = await runJson<PerSecond>([
+    ...ctx.cores.server,
+    ctx.bun,
+    join(ctx.repo, "bench/baselines/sqlite-inserts.ts"),
+    "--db", join(ctx.work, `sqlite-${mode}-${keys}.db`),
+    "--mode", mode,
+    "--keys", keys,
+    "--seconds", String(seconds),
+  ]);
+  return res.perSecond;
+}
