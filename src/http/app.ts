@@ -1,4 +1,5 @@
 import { Elysia } from "elysia";
+import { Authenticator } from "../auth/index.ts";
 import { Leases, type Engine } from "../engine/index.ts";
 import { DEFAULT_HTTP_OPTIONS, type HttpOptions, type SurfaceContext } from "./context.ts";
 import { arangoDialect } from "./dialects/arango.ts";
@@ -18,6 +19,7 @@ import { workerApi } from "./workers.ts";
 
 export interface AppOptions {
   engine: Engine;
+  auth?: Authenticator;
   options?: Partial<HttpOptions>;
   log?: (message: string, fields?: Record<string, unknown>) => void;
 }
@@ -28,11 +30,12 @@ export interface AppState {
 }
 
 /** Every surface, wired on one screen. Each dialect keeps its own error envelope. */
-export function createApp({ engine, options = {}, log = () => {} }: AppOptions) {
+export function createApp({ engine, auth = new Authenticator([]), options = {}, log = () => {} }: AppOptions) {
   const state: AppState = { sse: { clients: 0 }, http: new HttpMetrics() };
   let handle: (request: Request) => Promise<Response> = async () => new Response(null, { status: 503 });
   const ctx: SurfaceContext = {
     engine,
+    auth,
     options: { ...DEFAULT_HTTP_OPTIONS, ...options },
     handle: (request) => handle(request),
     log,
@@ -46,8 +49,8 @@ export function createApp({ engine, options = {}, log = () => {} }: AppOptions) 
       set.status = safe.status;
       return { error: { code: safe.code, message: safe.message } };
     })
-    .use(nativeJobs(engine))
-    .use(nativeEvents(engine, state.sse))
+    .use(nativeJobs(ctx))
+    .use(nativeEvents(ctx, state.sse))
     .use(nativeMachines(ctx))
     .use(workerApi(ctx, leases));
 

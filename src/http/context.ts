@@ -1,3 +1,4 @@
+import type { Authenticator } from "../auth/index.ts";
 import type { Engine } from "../engine/index.ts";
 import type { DatabasesJobTable } from "./dialects/databases/config.ts";
 
@@ -19,6 +20,8 @@ export const DEFAULT_HTTP_OPTIONS: HttpOptions = { arangoMaxPending: 10_000, lea
 export interface SurfaceContext {
   engine: Engine;
   options: HttpOptions;
+  /** Maps each surface's native credentials to a principal (a local admin when auth is off). */
+  auth: Authenticator;
   /** Runs a request through the whole app, as if it came from the network (the arango async queue). */
   handle(request: Request): Promise<Response>;
   log(message: string, fields?: Record<string, unknown>): void;

@@ -299,6 +299,10 @@ function whereClause(filter: JobFilter): { where: string; params: (string | numb
     parts.push("namespace = ?");
     params.push(filter.namespace);
   }
+  if (filter.namespaces !== undefined) {
+    parts.push(filter.namespaces.length > 0 ? `namespace IN (${filter.namespaces.map(() => "?").join(", ")})` : "0");
+    params.push(...filter.namespaces);
+  }
   if (filter.parentId === null) parts.push("parent_id IS NULL");
   else if (filter.parentId !== undefined) {
     parts.push("parent_id = ?");

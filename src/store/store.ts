@@ -5,6 +5,8 @@ export interface JobFilter {
   states?: JobState[];
   type?: string;
   namespace?: string;
+  /** Only these namespaces (a principal's reach); undefined means all. */
+  namespaces?: string[];
   /** A job id, or `null` for root jobs only. */
   parentId?: string | null;
   text?: string;

@@ -1,5 +1,6 @@
 import { Elysia, t } from "elysia";
-import type { Engine } from "../../engine/index.ts";
+import { canSee } from "../../auth/index.ts";
+import type { SurfaceContext } from "../context.ts";
 
 const encoder = new TextEncoder();
 
@@ -7,16 +8,20 @@ const encoder = new TextEncoder();
  * Server-sent events: one `transition` event per committed transition, and `progress` events, as
  * JSON. `?job=ID` narrows the stream to one job (and its direct children with `&children=true`).
  */
-export const nativeEvents = (engine: Engine, sse: { clients: number }) =>
-  new Elysia({ name: "native-events", detail: { tags: ["events"] } }).get(
+export const nativeEvents = ({ engine, auth }: SurfaceContext, sse: { clients: number }) =>
+  new Elysia({ name: "native-events", detail: { tags: ["events"] } })
+    // EventSource cannot send headers, so a browser may pass its token as ?access_token=.
+    .derive(({ request }) => ({ principal: auth.authenticate(request, ["bearer", "access-token"]) }))
+    .get(
     "/api/v1/events",
-    ({ query, request }) => {
+    ({ query, request, principal }) => {
       const jobId = query.job;
       const withChildren = query.children === "true";
       const namespace = query.namespace;
       const matches = (job: { id: string; parentId: string | null; namespace: string }) =>
         (jobId === undefined || job.id === jobId || (withChildren && job.parentId === jobId)) &&
-        (namespace === undefined || job.namespace === namespace);
+        (namespace === undefined || job.namespace === namespace) &&
+        canSee(principal, job.namespace);
       let cleanup = () => {};
       const stream = new ReadableStream<Uint8Array>({
         start(controller) {

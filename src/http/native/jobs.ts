@@ -1,7 +1,8 @@
 import { Elysia, t } from "elysia";
-import type { Engine } from "../../engine/index.ts";
 import { JobdError, notFound } from "../../errors.ts";
 import { JOB_STATES, type JobState, type JobSpec } from "../../job-view.ts";
+import type { SurfaceContext } from "../context.ts";
+import { listScope, requireNamespace, visibleJob, visibleRecord } from "./access.ts";
 import { AnswerSchema, ErrorSchema, IdParams, JobSpecSchema, ListQuery } from "./schemas.ts";
 
 const MAX_WAIT_MS = 60_000;
@@ -17,16 +18,20 @@ function parseStates(raw: string | undefined): JobState[] | undefined {
 }
 
 /** The native jobs API: create, read, list, cancel, answer, log, children and a long poll. */
-export const nativeJobs = (engine: Engine) =>
+export const nativeJobs = ({ engine, auth }: SurfaceContext) =>
   new Elysia({ name: "native-jobs", prefix: "/api/v1/jobs", detail: { tags: ["jobs"] } })
+    // derive runs before validation: a caller without credentials learns nothing about the body.
+    .derive(({ request }) => ({ principal: auth.authenticate(request, ["bearer"]) }))
     .post(
       "/",
-      async ({ body, headers, set }) => {
+      async ({ body, headers, set, principal }) => {
+        auth.requireWrite(principal);
+        requireNamespace(principal, body.namespace ?? "default");
         const key = headers["idempotency-key"];
         if (key !== undefined && (key.length === 0 || key.length > 200)) {
           throw new JobdError("BAD_REQUEST", "Idempotency-Key must be 1-200 characters");
         }
-        const job = await engine.create(body as JobSpec, { idempotencyKey: key ?? null });
+        const job = await engine.create(body as JobSpec, { idempotencyKey: key ?? null, owner: principal.name });
         set.status = 201;
         return job;
       },
@@ -43,7 +48,7 @@ export const nativeJobs = (engine: Engine) =>
     )
     .get(
       "/",
-      ({ query }) => {
+      ({ query, principal }) => {
         const limit = query.limit ?? 50;
         const cursor = query.cursor === undefined ? undefined : Number(query.cursor);
         if (cursor !== undefined && (!Number.isInteger(cursor) || cursor < 0)) {
@@ -52,7 +57,7 @@ export const nativeJobs = (engine: Engine) =>
         const jobs = engine.list({
           states: parseStates(query.state),
           type: query.type,
-          namespace: query.namespace,
+          ...listScope(principal, query.namespace),
           parentId: query.parent === undefined ? undefined : query.parent === "none" ? null : query.parent,
           text: query.text,
           beforeSeq: cursor,
@@ -69,14 +74,17 @@ export const nativeJobs = (engine: Engine) =>
     )
     .get(
       "/:id",
-      ({ params }) => {
-        const job = engine.get(params.id);
-        if (!job) throw notFound();
-        return job;
-      },
+      ({ params, principal }) => visibleJob(engine, principal, params.id),
       { params: IdParams, detail: { summary: "Get a job" }, response: { 404: ErrorSchema } },
     )
-    .post("/:id/cancel", ({ params }) => engine.cancel(params.id), {
+    .post(
+      "/:id/cancel",
+      ({ params, principal }) => {
+        visibleRecord(engine, principal, params.id);
+        auth.requireWrite(principal);
+        return engine.cancel(params.id);
+      },
+      {
       params: IdParams,
       detail: {
         summary: "Request cancellation",
@@ -85,8 +93,16 @@ export const nativeJobs = (engine: Engine) =>
           "(or finishes first). Unfinished children are cancelled too.",
       },
       response: errors,
-    })
-    .post("/:id/answer", ({ params, body }) => engine.answer(params.id, body.button), {
+      },
+    )
+    .post(
+      "/:id/answer",
+      ({ params, body, principal }) => {
+        visibleRecord(engine, principal, params.id);
+        auth.requireWrite(principal);
+        return engine.answer(params.id, body.button);
+      },
+      {
       params: IdParams,
       body: AnswerSchema,
       detail: {
@@ -94,26 +110,28 @@ export const nativeJobs = (engine: Engine) =>
         description: "400 when nothing is asked or the button index is out of range; nothing changes then.",
       },
       response: errors,
-    })
+      },
+    )
     .get(
       "/:id/log",
-      ({ params }) => {
-        if (!engine.getRecord(params.id)) throw notFound();
+      ({ params, principal }) => {
+        visibleRecord(engine, principal, params.id);
         return { transitions: engine.log(params.id) };
       },
       { params: IdParams, detail: { summary: "The job's transition log" }, response: { 404: ErrorSchema } },
     )
     .get(
       "/:id/children",
-      ({ params }) => {
-        if (!engine.getRecord(params.id)) throw notFound();
+      ({ params, principal }) => {
+        visibleRecord(engine, principal, params.id);
         return { jobs: engine.children(params.id).map((r) => engine.viewOf(r)) };
       },
       { params: IdParams, detail: { summary: "The job's direct children" }, response: { 404: ErrorSchema } },
     )
     .get(
       "/:id/wait",
-      async ({ params, query }) => {
+      async ({ params, query, principal }) => {
+        visibleRecord(engine, principal, params.id);
         const timeout = Math.min(query.timeout ?? 30_000, MAX_WAIT_MS);
         const job = await engine.wait(params.id, timeout);
         if (!job) throw notFound();

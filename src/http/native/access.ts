@@ -1,0 +1,30 @@
+import type { Principal } from "../../auth/index.ts";
+import { canSee, visibleNamespaces } from "../../auth/index.ts";
+import type { Engine } from "../../engine/index.ts";
+import { JobdError, notFound } from "../../errors.ts";
+import type { JobView } from "../../job-view.ts";
+import type { JobRecord } from "../../store/index.ts";
+
+/** A job the principal may see, or the same 404 an unknown id gets (its existence stays hidden). */
+export function visibleJob(engine: Engine, principal: Principal, id: string): JobView {
+  const job = engine.get(id);
+  if (!job || !canSee(principal, job.namespace)) throw notFound();
+  return job;
+}
+
+export function visibleRecord(engine: Engine, principal: Principal, id: string): JobRecord {
+  const record = engine.getRecord(id);
+  if (!record || !canSee(principal, record.namespace)) throw notFound();
+  return record;
+}
+
+/** The namespaces a list may cover: the asked one (when allowed) or every one the principal reaches. */
+export function listScope(principal: Principal, asked: string | undefined): { namespace?: string; namespaces?: string[] } {
+  const reach = visibleNamespaces(principal);
+  if (asked !== undefined) return reach && !reach.includes(asked) ? { namespaces: [] } : { namespace: asked };
+  return reach ? { namespaces: reach } : {};
+}
+
+export function requireNamespace(principal: Principal, namespace: string): void {
+  if (!canSee(principal, namespace)) throw new JobdError("FORBIDDEN", `this token may not use namespace ${JSON.stringify(namespace)}`);
+}
