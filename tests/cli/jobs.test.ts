@@ -153,6 +153,25 @@ describe("jobd ls", () => {
     expect(jobs[0]).toMatchObject({ type: "other-queue", state: "queued", namespace: "cli-ls" });
   });
 
+  test("a --limit above the API's page size follows the cursor", async () => {
+    // A tree holds at most 1000 jobs: 999 children, their parent, and one more job make 1001.
+    const children = Array.from({ length: 999 }, (_, i) => ({ type: "pager-child", namespace: "cli-page", description: `child ${i}` }));
+    const parent = await api<JobView>("/api/v1/jobs", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ type: "pager", namespace: "cli-page", children }),
+    });
+    expect(parent.children).toHaveLength(999);
+    await submitJson(["pager", "--namespace", "cli-page"]);
+    const r = await run(["ls", "--namespace", "cli-page", "--limit", "1001", "-q"]);
+    const ids = r.stdout.trim().split("\n");
+    expect(ids).toHaveLength(1001);
+    expect(new Set(ids).size).toBe(1001);
+    expect(ids).toContain(parent.id);
+    expect((await run(["ls", "--namespace", "cli-page", "--limit", "1500", "--json"])).stdout).toContain(parent.id);
+    expect(JSON.parse((await run(["ls", "--namespace", "cli-page", "--limit", "1500", "--json"])).stdout)).toHaveLength(1001);
+  });
+
   test("bad filters exit 2", async () => {
     for (const args of [["--state", "done"], ["--limit", "0"], ["--limit", "many"], ["extra"]]) {
       const r = await run(["ls", ...args]);

@@ -121,7 +121,7 @@ describe("jobd watch on a terminal", () => {
     expect((await api<JobView>(`/api/v1/jobs/${job.id}`)).result).toEqual({ answers: ["Go", "Yes to All"] });
   });
 
-  test("children are drawn under the job, and a failed job exits 1", async () => {
+  test("children are drawn under the job, a child's question is answered by key, a failed job exits 1", async () => {
     const job = await create({
       type: "script",
       description: "clone a server",
@@ -129,14 +129,20 @@ describe("jobd watch on a terminal", () => {
       failurePolicy: "wait-all",
       children: [
         script([{ progress: 50, message: "copying" }, { sleep: 1500 }], { description: "drive system" }),
-        script([{ sleep: 800 }, { fail: { code: "DISK_FULL", message: "no room" } }], { description: "drive data" }),
+        script([{ sleep: 800 }, { prompt: "Disk full. Retry?", buttons: ["Retry", "Give up"] }, { fail: { code: "DISK_FULL", message: "no room" } }], { description: "drive data" }),
       ],
     });
     const term = await Terminal.open("children", ["watch", job.id]);
     const screen = await term.until((s) => s.includes("drive system") && s.includes("drive data"), "both children");
     expect(screen).toMatch(/├─ .*drive system/);
     expect(screen).toMatch(/└─ .*drive data/);
+    const asked = await term.until((s) => s.includes("Disk full. Retry?"), "the child's question");
+    expect(asked).toMatch(/\? Disk full\. Retry\? \(drive data\)/);
+    expect(asked).toContain("[1] Retry  [2] Give up");
+    term.press("2");
     expect(await term.exitCode()).toBe(1);
+    const child = await api<JobView>(`/api/v1/jobs/${job.children[1]}`);
+    expect(child.answers).toEqual([1]);
     const end = term.screen();
     expect(end).toMatch(/failed\s+drive data/);
     expect(end).toMatch(/succeeded\s+drive system/);
