@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { parseOutbound } from "./net/outbound.ts";
 
 /** Every server option, its flag, its environment variable and its default. */
 export const SERVE_OPTIONS = {
@@ -13,6 +14,10 @@ export const SERVE_OPTIONS = {
   "log-level": { env: "JOBD_LOG_LEVEL", default: "info", help: "debug, info, warn or error" },
   upstream: { env: "JOBD_UPSTREAM", default: "", help: "async gateway: send requests jobd does not serve to this http(s) URL (none when empty)" },
   "arango-max-pending": { env: "JOBD_ARANGO_MAX_PENDING", default: "10000", help: "pending x-arango-async jobs past which new ones get 503 (errorNum 21003)" },
+  tokens: { env: "JOBD_TOKENS", default: "", help: 'JSON file of principals: [{"name","token","namespaces":["*"|names],"role":"read"|"write"|"admin"}]' },
+  token: { env: "JOBD_TOKEN", default: "", help: "one admin token (in addition to --tokens)" },
+  "allow-outbound": { env: "JOBD_ALLOW_OUTBOUND", default: "public", help: "addresses the http kind and webhooks may call: public, loopback, private, *, hosts, *.suffix, IPs, CIDRs (comma-separated)" },
+  "max-body": { env: "JOBD_MAX_BODY", default: "1048576", help: "largest request body in bytes" },
   "webhook-secret": { env: "JOBD_WEBHOOK_SECRET", default: "", help: "HMAC key for webhook signatures (generated and kept in the database when empty)" },
 } as const;
 
@@ -29,6 +34,10 @@ export interface Config {
   leaseMs: number;
   logLevel: "debug" | "info" | "warn" | "error";
   webhookSecret: string | null;
+  tokensFile: string | null;
+  token: string | null;
+  allowOutbound: string[];
+  maxBodyBytes: number;
   /** ArangoDB async gateway target; null when unset. */
   upstream: string | null;
   arangoMaxPending: number;
@@ -66,6 +75,8 @@ export function parseServeArgs(argv: string[], env: Record<string, string | unde
   if (upstream !== null && !/^https?:$/.test(URL.parse(upstream)?.protocol ?? "")) throw new Error("--upstream must be an http or https URL");
   const arangoMaxPending = Number(get("arango-max-pending"));
   if (!Number.isInteger(arangoMaxPending) || arangoMaxPending < 1) throw new Error("--arango-max-pending must be a positive integer");
+  const maxBodyBytes = Number(get("max-body"));
+  if (!Number.isInteger(maxBodyBytes) || maxBodyBytes < 1024 || maxBodyBytes > 1 << 30) throw new Error("--max-body must be 1024..1073741824 bytes");
   const logLevel = get("log-level");
   if (!["debug", "info", "warn", "error"].includes(logLevel)) throw new Error("--log-level must be debug, info, warn or error");
   return {
@@ -79,6 +90,10 @@ export function parseServeArgs(argv: string[], env: Record<string, string | unde
     leaseMs,
     logLevel: logLevel as Config["logLevel"],
     webhookSecret: get("webhook-secret") || null,
+    tokensFile: get("tokens") || null,
+    token: get("token") || null,
+    allowOutbound: parseOutbound(get("allow-outbound")),
+    maxBodyBytes,
     upstream,
     arangoMaxPending,
     demo: values.demo === true || env.JOBD_DEMO === "1",

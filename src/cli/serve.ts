@@ -5,6 +5,9 @@ import { seedDemo } from "../demo.ts";
 import { Engine } from "../engine/index.ts";
 import { createApp } from "../http/app.ts";
 import { createLogger } from "../log.ts";
+import { Authenticator, parseTokens, type Principal } from "../auth/index.ts";
+import { outboundPolicy } from "../net/outbound.ts";
+import { readFileSync } from "node:fs";
 import { SqliteStore } from "../store/index.ts";
 
 export interface Server {
@@ -13,9 +16,36 @@ export interface Server {
   stop(): Promise<void>;
 }
 
+export const isLoopback = (host: string): boolean =>
+  host === "localhost" || host === "::1" || host === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(host);
+
+function loadPrincipals(config: Config): Principal[] {
+  const principals: Principal[] = [];
+  if (config.tokensFile) {
+    let text: string;
+    try {
+      text = readFileSync(config.tokensFile, "utf8");
+    } catch {
+      throw new Error(`cannot read the tokens file ${config.tokensFile}`);
+    }
+    principals.push(...parseTokens(text));
+  }
+  if (config.token) {
+    if (config.token.length < 16) throw new Error("--token must be at least 16 characters");
+    principals.push({ name: "admin", token: config.token, namespaces: "*", role: "admin" });
+  }
+  return principals;
+}
+
 /** Opens the store, boots the engine, serves every surface; stops cleanly on SIGTERM/SIGINT. */
 export async function startServer(config: Config): Promise<Server> {
   const logger = createLogger(config.logLevel);
+  const principals = loadPrincipals(config);
+  if (principals.length === 0 && !isLoopback(config.host)) {
+    throw new Error(
+      `refusing to listen on ${config.host} without credentials: give --token or --tokens FILE, or bind a loopback address`,
+    );
+  }
   if (config.db !== ":memory:") mkdirSync(dirname(config.db), { recursive: true });
   const store = new SqliteStore(config.db);
   const engine = new Engine({
@@ -24,10 +54,12 @@ export async function startServer(config: Config): Promise<Server> {
     cancelGraceMs: config.cancelGraceMs,
     maxRunning: config.maxRunning,
     webhooks: config.webhookSecret ? { secret: config.webhookSecret } : {},
+    outbound: outboundPolicy(config.allowOutbound),
     onError: (error, where) => logger.log("error", "engine error", { where, error: String(error) }),
   });
   const { app, leases } = createApp({
     engine,
+    auth: new Authenticator(principals),
     options: { leaseMs: config.leaseMs, upstream: config.upstream ?? undefined, arangoMaxPending: config.arangoMaxPending },
     log: (msg, fields) => logger.log("error", msg, fields),
   });
@@ -35,7 +67,7 @@ export async function startServer(config: Config): Promise<Server> {
   if (engine.webhooks.generatedSecret) {
     logger.log("warn", "generated a webhook signing secret and kept it in the database; set --webhook-secret to choose your own");
   }
-  const server = app.listen({ port: config.port, hostname: config.host });
+  const server = app.listen({ port: config.port, hostname: config.host, maxRequestBodySize: config.maxBodyBytes });
   const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${server.server?.port ?? config.port}`;
   logger.log("info", "jobd listening", { url, db: config.db, resumed: booted.resumed, migrated: store.migrated });
   if (config.demo) {
@@ -67,7 +99,13 @@ export async function serve(argv: string[]): Promise<number> {
     console.error(serveHelp());
     return 2;
   }
-  const server = await startServer(config);
+  let server: Server;
+  try {
+    server = await startServer(config);
+  } catch (error) {
+    console.error(`jobd serve: ${error instanceof Error ? error.message : String(error)}`);
+    return 2;
+  }
   await new Promise<void>((resolve) => {
     const onSignal = () => {
       const hard = setTimeout(() => process.exit(1), 10_000);

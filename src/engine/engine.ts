@@ -29,6 +29,8 @@ export interface EngineOptions {
   /** In-process jobs working at once; the rest wait in the queue. */
   maxRunning?: number;
   httpClient?: HttpClient;
+  /** Addresses the http kind and webhooks may call (default: any; `jobd serve` applies --allow-outbound). */
+  outbound?: (url: URL) => Promise<boolean>;
   /** Fire stored deadlines from a timer. Tests that drive time by hand turn it off and call tick(). */
   autoTick?: boolean;
   webhooks?: WebhookOptions;
@@ -82,14 +84,18 @@ export class Engine {
     this.metrics = new EngineMetrics(this.store, this.bus);
     this.store.onCommit((info) => this.bus.emit("store:commit", info));
     this.clock = options.clock ?? systemClock;
-    this.kinds = new KindRegistry(options.httpClient ?? fetchClient(() => true));
+    const outbound = options.outbound ?? (async () => true);
+    this.kinds = new KindRegistry(options.httpClient ?? fetchClient(outbound));
     this.timing = {
       cancelGraceMs: options.cancelGraceMs ?? 30_000,
       retentionFinishedMs: options.retention?.finishedMs ?? 3 * DAY,
     };
     this.retentionAfterReceiptMs = options.retention?.afterReceiptMs ?? 0;
     this.maxRunning = options.maxRunning ?? 1000;
-    this.webhooks = new Webhooks(this.store, this.clock, (id, event, payload) => this.note(id, event, payload), options.webhooks);
+    this.webhooks = new Webhooks(this.store, this.clock, (id, event, payload) => this.note(id, event, payload), {
+      allow: outbound,
+      ...options.webhooks,
+    });
   }
 
   now(): number {

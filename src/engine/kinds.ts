@@ -14,10 +14,10 @@ export type HttpClient = (request: HttpRequestInput, signal: AbortSignal) => Pro
 
 /** The default HTTP client for the `http` kind: a fetch with a timeout and the abort signal. */
 export const fetchClient =
-  (allow: (url: URL) => boolean): HttpClient =>
+  (allow: (url: URL) => Promise<boolean>): HttpClient =>
   async (request, signal) => {
     const url = new URL(request.url);
-    if (!allow(url)) throw new Error(`address not allowed: ${url.host}`);
+    if (!(await allow(url))) throw new Error(`address not allowed by --allow-outbound: ${url.host}`);
     const timeout = AbortSignal.timeout(request.timeoutMs ?? 30_000);
     const body =
       request.body === undefined || request.body === null

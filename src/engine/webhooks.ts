@@ -10,7 +10,7 @@ export interface WebhookOptions {
   baseDelayMs?: number;
   timeoutMs?: number;
   /** Only URLs this allows are ever called. */
-  allow?: (url: URL) => boolean;
+  allow?: (url: URL) => Promise<boolean>;
   fetch?: typeof fetch;
 }
 
@@ -31,7 +31,7 @@ export class Webhooks {
   private readonly maxAttempts: number;
   private readonly baseDelayMs: number;
   private readonly timeoutMs: number;
-  private readonly allow: (url: URL) => boolean;
+  private readonly allow: (url: URL) => Promise<boolean>;
   private readonly fetcher: typeof fetch;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private running = false;
@@ -47,7 +47,7 @@ export class Webhooks {
     this.maxAttempts = options.maxAttempts ?? 8;
     this.baseDelayMs = options.baseDelayMs ?? 1000;
     this.timeoutMs = options.timeoutMs ?? 10_000;
-    this.allow = options.allow ?? (() => true);
+    this.allow = options.allow ?? (async () => true);
     this.fetcher = options.fetch ?? fetch;
     let secret = options.secret ?? store.readSetting("webhook_secret");
     if (!secret) {
@@ -105,7 +105,7 @@ export class Webhooks {
     let error: string | null = null;
     try {
       const url = new URL(d.url);
-      if (!this.allow(url)) throw new Error(`address not allowed: ${url.host}`);
+      if (!(await this.allow(url))) throw new Error(`address not allowed by --allow-outbound: ${url.host}`);
       const timestamp = this.clock.now();
       const res = await this.fetcher(url, {
         method: "POST",
