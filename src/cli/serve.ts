@@ -57,12 +57,20 @@ export async function startServer(config: Config): Promise<Server> {
     outbound: outboundPolicy(config.allowOutbound),
     onError: (error, where) => logger.log("error", "engine error", { where, error: String(error) }),
   });
-  const { app, leases } = createApp({
+  const { app, leases, state } = createApp({
     engine,
     auth: new Authenticator(principals),
     options: { leaseMs: config.leaseMs, upstream: config.upstream ?? undefined, arangoMaxPending: config.arangoMaxPending },
     log: (msg, fields) => logger.log("error", msg, fields),
   });
+  // Job lines always carry the job id.
+  engine.bus.on("job:transition", ({ job, transition }) =>
+    logger.log("debug", "job transition", { jobId: job.id, type: job.type, event: transition.event, from: transition.from, to: transition.to }),
+  );
+  engine.bus.on("job:finished", ({ job }) =>
+    logger.log(job.state === "failed" ? "warn" : "info", `job ${job.state}`, { jobId: job.id, type: job.type, error: job.error?.code }),
+  );
+  engine.bus.onError = (error, event) => logger.log("error", "listener failed", { event, error: String(error) });
   const booted = engine.boot();
   if (engine.webhooks.generatedSecret) {
     logger.log("warn", "generated a webhook signing secret and kept it in the database; set --webhook-secret to choose your own");
@@ -77,7 +85,10 @@ export async function startServer(config: Config): Promise<Server> {
   let stopping: Promise<void> | null = null;
   const stop = () =>
     (stopping ??= (async () => {
+      // Stop taking requests, let in-flight ones finish, end event streams and long polls (workers keep
+      // their leases: they are in the database and a restarted jobd honours them).
       leases.close();
+      state.sse.closing.abort();
       await server.stop();
       await engine.close();
       store.close();

@@ -9,7 +9,9 @@ import { makeStyle } from "./style.ts";
 import { askingJob, changeKey, changeLine, renderWatch, type WatchModel } from "./watch-view.ts";
 
 const REFRESH_MS = 2000;
-const RECONNECTS = 5;
+/** How long the server may stay unreachable (a restart, say) before `watch` gives up with exit 3. */
+const GIVE_UP_MS = 15_000;
+const LOST = "connection lost; reconnecting…";
 const CTRL_C = "\x03";
 
 interface ProgressData {
@@ -111,7 +113,21 @@ export function watchJob(client: Client, id: string, opts: { json: boolean }): P
     if (model && isFinished(model.job.state)) finish(exitFor(model.job));
     else scheduleRender();
   };
-  const refreshSoon = () => void refresh().catch(fail);
+  let unreachableSince: number | null = null;
+  /** A dropped stream or a restarting server is waited out for a while; an answer from the server is final. */
+  const tolerate = (error: unknown) => {
+    if (ended) return;
+    const retryable = error instanceof UnreachableError || !(error instanceof CliError);
+    unreachableSince ??= Date.now();
+    if (!retryable || Date.now() - unreachableSince > GIVE_UP_MS) return fail(error);
+    if (model) model.status = style.yellow(LOST);
+    scheduleRender();
+  };
+  const reached = () => {
+    unreachableSince = null;
+    if (model?.status === style.yellow(LOST)) model.status = "";
+  };
+  const refreshSoon = () => void refresh().then(reached, tolerate);
 
   const apply = (jobId: string, patch: (j: JobView) => JobView) => {
     if (!model) return;
@@ -121,42 +137,41 @@ export function watchJob(client: Client, id: string, opts: { json: boolean }): P
   };
 
   const onEvent = (event: string, raw: string) => {
-    if (opts.json) print(JSON.stringify({ event, data: JSON.parse(raw) as unknown }));
+    let data: unknown;
+    try {
+      data = JSON.parse(raw);
+    } catch {
+      return; // Not ours to understand; the periodic refresh still keeps the view right.
+    }
+    if (opts.json) print(JSON.stringify({ event, data }));
     if (event === "progress") {
-      const d = JSON.parse(raw) as ProgressData;
+      const d = data as ProgressData;
       apply(d.jobId, (j) => ({ ...j, progress: { percent: d.percent, message: d.message } }));
     } else if (event === "transition") {
-      const d = JSON.parse(raw) as TransitionData;
+      const d = data as TransitionData;
       apply(d.jobId, (j) => ({ ...j, state: d.state, progress: d.progress ?? j.progress }));
       refreshSoon();
     } else if (event === "created") refreshSoon();
   };
 
   const follow = async () => {
-    let failures = 0;
     while (!ended) {
       try {
         const res = await client.send("GET", `/api/v1/events?job=${encodeURIComponent(id)}&children=true`, { signal: abort.signal });
-        failures = 0;
         // Subscribed before the first read, so nothing between the read and the stream is lost.
         await refresh();
+        reached();
         if (!res.body) throw new CliError("the event stream has no body", EXIT.SERVER_ERROR);
         for await (const e of readSse(res.body)) {
           if (ended) break;
           onEvent(e.event, e.data);
         }
+        // The server closed the stream (it is stopping): count from here.
+        if (!ended) tolerate(new UnreachableError("the server closed the event stream"));
       } catch (error) {
-        if (ended) return;
-        // A dropped stream or a restarting server is retried; an answer from the server is final.
-        const retryable = error instanceof UnreachableError || !(error instanceof CliError);
-        if (!retryable || ++failures > RECONNECTS) throw error;
+        tolerate(error);
       }
-      if (!ended) {
-        if (model) model.status = style.yellow("reconnecting…");
-        scheduleRender();
-        await Bun.sleep(1000);
-        if (model?.status === style.yellow("reconnecting…")) model.status = "";
-      }
+      if (!ended) await Bun.sleep(1000);
     }
   };
 
@@ -198,7 +213,7 @@ export function watchJob(client: Client, id: string, opts: { json: boolean }): P
   }
   // A safety net for anything the stream did not carry (a prompt on a grandchild, a dropped event).
   const poll = setInterval(refreshSoon, REFRESH_MS);
-  follow().catch(fail);
+  void follow();
   return result;
 }
 

@@ -226,6 +226,45 @@ describe("jobd watch piped", () => {
     expect(missing.code).toBe(3);
   });
 
+  test("rides out a server restart on the same port", async () => {
+    const probe = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response() });
+    const port = probe.port;
+    probe.stop(true);
+    const first = await startBinary({ args: ["--port", String(port)], dir: server.dir, db: join(server.dir, "restart.db") });
+    const url = first.url;
+    const job = (await (await fetch(`${url}/api/v1/jobs`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(script([{ sleep: 60_000 }])) })).json()) as JobView;
+    const proc = Bun.spawn([BINARY, "watch", job.id], { env: { PATH: "/usr/bin:/bin", JOBD_URL: url }, stdout: "pipe", stderr: "pipe" });
+    const reader = proc.stdout.getReader();
+    let out = "";
+    while (!out.includes("running")) out += new TextDecoder().decode((await reader.read()).value);
+    await first.stop();
+    await Bun.sleep(1500);
+    const second = await startBinary({ args: ["--port", String(port)], dir: server.dir, db: join(server.dir, "restart.db") });
+    await fetch(`${url}/api/v1/jobs/${job.id}/cancel`, { method: "POST" });
+    const code = await proc.exited;
+    await second.stop();
+    expect(code).toBe(1);
+    expect(await new Response(proc.stderr).text()).toBe("");
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      out += new TextDecoder().decode(value);
+    }
+    expect(out.trim().split("\n").at(-1)).toBe(`${job.id} canceled`);
+  });
+
+  test("gives up with exit 3 when the server stays away", async () => {
+    const gone = await startBinary({ dir: server.dir, db: join(server.dir, "gone.db") });
+    const job = (await (await fetch(`${gone.url}/api/v1/jobs`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(script([{ sleep: 60_000 }])) })).json()) as JobView;
+    const proc = Bun.spawn([BINARY, "watch", job.id], { env: { PATH: "/usr/bin:/bin", JOBD_URL: gone.url }, stdout: "pipe", stderr: "pipe" });
+    const reader = proc.stdout.getReader();
+    let out = "";
+    while (!out.includes("running")) out += new TextDecoder().decode((await reader.read()).value);
+    await gone.stop();
+    expect(await proc.exited).toBe(3);
+    expect(await new Response(proc.stderr).text()).toContain(`cannot reach jobd at ${gone.url}`);
+  }, 40_000);
+
   test("submit --watch follows the job it created", async () => {
     const r = await cli(["submit", "script", "--watch", "--input", JSON.stringify({ steps: [{ progress: 40, message: "going" }, { sleep: 300 }, { fail: { code: "NOPE", message: "no" } }] })], { url: server.url });
     expect(r.code).toBe(1);
