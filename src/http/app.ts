@@ -25,13 +25,14 @@ export interface AppOptions {
 }
 
 export interface AppState {
-  sse: { clients: number };
+  /** Open event streams; `closing` ends them all when jobd shuts down. */
+  sse: { clients: number; closing: AbortController };
   http: HttpMetrics;
 }
 
 /** Every surface, wired on one screen. Each dialect keeps its own error envelope. */
 export function createApp({ engine, auth = new Authenticator([]), options = {}, log = () => {} }: AppOptions) {
-  const state: AppState = { sse: { clients: 0 }, http: new HttpMetrics() };
+  const state: AppState = { sse: { clients: 0, closing: new AbortController() }, http: new HttpMetrics() };
   let handle: (request: Request) => Promise<Response> = async () => new Response(null, { status: 503 });
   const ctx: SurfaceContext = {
     engine,

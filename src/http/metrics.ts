@@ -49,7 +49,7 @@ export function renderMetrics(ctx: SurfaceContext, http: HttpMetrics, sseClients
   return `${out.join("\n")}\n`;
 }
 
-export const metricsSurface = (ctx: SurfaceContext, http: HttpMetrics, sse: { clients: number }) =>
+export const metricsSurface = (ctx: SurfaceContext, http: HttpMetrics, sse: { clients: number; closing: AbortController }) =>
   new Elysia({ name: "metrics" }).get(
     "/metrics",
     () =>

@@ -8,7 +8,7 @@ const encoder = new TextEncoder();
  * Server-sent events: one `transition` event per committed transition, and `progress` events, as
  * JSON. `?job=ID` narrows the stream to one job (and its direct children with `&children=true`).
  */
-export const nativeEvents = ({ engine, auth }: SurfaceContext, sse: { clients: number }) =>
+export const nativeEvents = ({ engine, auth }: SurfaceContext, sse: { clients: number; closing: AbortController }) =>
   new Elysia({ name: "native-events", detail: { tags: ["events"] } })
     // EventSource cannot send headers, so a browser may pass its token as ?access_token=.
     .derive(({ request }) => ({ principal: auth.authenticate(request, ["bearer", "access-token"]) }))
@@ -60,6 +60,7 @@ export const nativeEvents = ({ engine, auth }: SurfaceContext, sse: { clients: n
             }
           };
           request.signal.addEventListener("abort", () => cleanup());
+          sse.closing.signal.addEventListener("abort", () => cleanup());
         },
         cancel() {
           cleanup();
