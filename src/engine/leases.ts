@@ -12,57 +12,22 @@
  * happened after its lease ended.
  */
 import { JobdError, notFound } from "../errors.ts";
-import type { JobError, JobSpec, JobState, JobView, Lease, Progress, Prompt } from "../job-view.ts";
+import type { JobError, JobSpec, JobView, Lease, Prompt } from "../job-view.ts";
 import type { JobRecord } from "../store/index.ts";
 import type { Engine } from "./engine.ts";
+import {
+  LEASE_LIMITS,
+  type HeartbeatRequest,
+  type LeaseRequest,
+  type PromptOutcome,
+  type PromptRequest,
+  type WorkerStatus,
+} from "./lease-types.ts";
+import { longPoll } from "./long-poll.ts";
 
-export const LEASE_LIMITS = { minMs: 500, maxMs: 3_600_000, maxWaitMs: 60_000, maxJobs: 100 } as const;
-
-export interface LeaseRequest {
-  worker: string;
+interface Scope {
   types: string[];
-  /** At most this many jobs. */
-  max: number;
-  /** Long poll: how long to wait for a job when none is queued now. */
-  waitMs: number;
-  leaseMs?: number;
-  /** Ends the wait early (the client went away); nothing is leased after it fires. */
-  signal?: AbortSignal;
-}
-
-export interface HeartbeatRequest {
-  progress?: number;
-  message?: string;
-  leaseMs?: number;
-}
-
-export interface PromptRequest {
-  message: string;
-  buttons: string[];
-  defaultButton?: number;
-  /** How long the question stays open; past it the default button is taken, or the job fails. */
-  timeoutMs?: number;
-  waitMs: number;
-  leaseMs?: number;
-  signal?: AbortSignal;
-}
-
-/** What a worker learns from every call: is it still wanted, and what was answered. */
-export interface WorkerStatus {
-  id: string;
-  state: JobState;
-  lease: Lease | null;
-  cancelRequested: boolean;
-  progress: Progress;
-  prompt: Omit<Prompt, "askedAt"> | null;
-  answers: number[];
-}
-
-export interface PromptOutcome extends WorkerStatus {
-  /** The prompt's place in `answers`: its answer is `answers[index]` once given. */
-  index: number;
-  answered: boolean;
-  button: number | null;
+  namespaces: string[] | null;
 }
 
 export class Leases {
@@ -86,10 +51,12 @@ export class Leases {
     const max = clamp(request.max, 1, LEASE_LIMITS.maxJobs);
     const types = [...new Set(request.types)];
     if (types.length === 0) throw new JobdError("BAD_REQUEST", "name at least one job type to lease");
-    let taken = this.take(request.worker, types, max, leaseMs);
+    const scope = { types, namespaces: request.namespaces ?? null };
+    if (scope.namespaces?.length === 0) return [];
+    let taken = this.take(request.worker, scope, max, leaseMs);
     const signal = this.untilClosed(request.signal);
     if (taken.length === 0 && waitMs > 0 && !signal.aborted) {
-      taken = await this.awaitWork(types, waitMs, signal, () => this.take(request.worker, types, max, leaseMs));
+      taken = await this.awaitWork(scope, waitMs, signal, () => this.take(request.worker, scope, max, leaseMs));
     }
     await this.engine.store.committed();
     return taken.map((id) => this.engine.get(id)).filter((v): v is JobView => v !== undefined);
@@ -183,10 +150,10 @@ export class Leases {
   // ---- inside the write step ----------------------------------------------------------------------
 
   /** Leases what is queued now. Synchronous: the state check and the write are one step. */
-  private take(worker: string, types: string[], max: number, leaseMs: number): string[] {
+  private take(worker: string, scope: Scope, max: number, leaseMs: number): string[] {
     const now = this.engine.now();
     const taken: string[] = [];
-    for (const id of this.engine.store.findQueuedDue(now, false, types, max)) {
+    for (const id of this.engine.store.findLeasable(now, scope.types, scope.namespaces, max)) {
       const record = this.engine.latest(id);
       if (!record || record.state !== "queued" || record.inProcess || record.runAt > now) continue;
       const lease: Lease = { id: crypto.randomUUID(), worker, expiresAt: now + leaseMs };
@@ -227,28 +194,19 @@ export class Leases {
 
   // ---- waiting ------------------------------------------------------------------------------------
 
-  private awaitWork(types: string[], waitMs: number, signal: AbortSignal, take: () => string[]): Promise<string[]> {
-    const wanted = new Set(types);
-    return new Promise((resolve) => {
-      const done = (taken: string[]) => {
-        offCreated();
-        offQueued();
-        signal.removeEventListener("abort", onAbort);
-        clearTimeout(timer);
-        resolve(taken);
-      };
+  private async awaitWork(scope: Scope, waitMs: number, signal: AbortSignal, take: () => string[]): Promise<string[]> {
+    const wanted = new Set(scope.types);
+    const where = scope.namespaces ? new Set(scope.namespaces) : null;
+    let taken: string[] = [];
+    await longPoll(waitMs, signal, (done) => {
       const onJob = ({ job }: { job: JobRecord }) => {
-        if (!job.inProcess && wanted.has(job.type) && !signal.aborted) {
-          const taken = take();
-          if (taken.length > 0) done(taken);
-        }
+        if (job.inProcess || !wanted.has(job.type) || (where && !where.has(job.namespace)) || signal.aborted) return;
+        taken = take();
+        if (taken.length > 0) done();
       };
-      const onAbort = () => done([]);
-      const offCreated = this.engine.bus.on("job:created", onJob);
-      const offQueued = this.engine.bus.on("job:queued", onJob);
-      signal.addEventListener("abort", onAbort);
-      const timer = setTimeout(() => done([]), waitMs);
+      return [this.engine.bus.on("job:created", onJob), this.engine.bus.on("job:queued", onJob)];
     });
+    return taken;
   }
 
   private async awaitAnswer(
@@ -261,21 +219,11 @@ export class Leases {
   ): Promise<PromptOutcome> {
     const settled = (r: JobRecord | undefined) =>
       !r || r.answers.length > index || r.state !== "waiting" || r.lease?.id !== leaseId;
-    const stop = this.untilClosed(signal);
-    if (!settled(this.engine.latest(jobId)) && waitMs > 0 && !stop.aborted) {
-      await new Promise<void>((resolve) => {
-        const done = () => {
-          offTransition();
-          offDeleted();
-          stop.removeEventListener("abort", done);
-          clearTimeout(timer);
-          resolve();
-        };
-        const offTransition = this.engine.bus.on("job:transition", ({ job }) => job.id === jobId && settled(job) && done());
-        const offDeleted = this.engine.bus.on("job:deleted", (e) => e.id === jobId && done());
-        stop.addEventListener("abort", done);
-        const timer = setTimeout(done, waitMs);
-      });
+    if (!settled(this.engine.latest(jobId))) {
+      await longPoll(waitMs, this.untilClosed(signal), (done) => [
+        this.engine.bus.on("job:transition", ({ job }) => job.id === jobId && settled(job) && done()),
+        this.engine.bus.on("job:deleted", (e) => e.id === jobId && done()),
+      ]);
     }
     // The wait is over: the lease lasts its usual time from now, not the rest of the long poll.
     const after = this.engine.latest(jobId);

@@ -1,7 +1,9 @@
 import { Elysia, t } from "elysia";
+import { visibleNamespaces, type Principal } from "../auth/index.ts";
 import { Leases, LEASE_LIMITS } from "../engine/index.ts";
 import type { JobSpec } from "../job-view.ts";
 import type { SurfaceContext } from "./context.ts";
+import { requireNamespace, visibleRecord } from "./native/access.ts";
 import { ErrorSchema, IdParams, JobSpecSchema } from "./native/schemas.ts";
 
 const LeaseId = t.String({ minLength: 1, maxLength: 100, description: "the lease id the lease call returned" });
@@ -21,6 +23,9 @@ const LeaseBody = t.Object(
   {
     worker: t.String({ minLength: 1, maxLength: 200, description: "who is asking: shown in the job's lease" }),
     types: t.Array(TypeName, { minItems: 1, maxItems: 50, description: "job types this worker does" }),
+    namespaces: t.Optional(
+      t.Array(t.String({ minLength: 1, maxLength: 100 }), { minItems: 1, maxItems: 50, description: "only jobs in these namespaces" }),
+    ),
     max: t.Optional(t.Integer({ minimum: 1, maximum: LEASE_LIMITS.maxJobs, description: "at most this many jobs (default 1)" })),
     waitMs: WaitMs,
     leaseMs: LeaseMs,
@@ -87,25 +92,47 @@ const FailBody = t.Object(
 
 const LeaseOnly = t.Object({ lease: LeaseId }, { additionalProperties: false });
 
-const errors = { 400: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema };
+const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema };
 const detail = (summary: string, description: string) => ({ summary, description });
 
 /** Lets a long poll outlast the server's idle timeout. */
 const holdOpen = (server: { timeout(r: Request, s: number): void } | null, request: Request, waitMs: number | undefined) =>
   server?.timeout(request, Math.ceil((waitMs ?? 0) / 1000) + 30);
 
+/** The namespaces a worker may lease from: those it asked for, within the token's reach (null: any). */
+function leaseScope(principal: Principal, asked: string[] | undefined): string[] | null {
+  const reach = visibleNamespaces(principal);
+  if (!reach) return asked ?? null;
+  return asked ? asked.filter((ns) => reach.includes(ns)) : reach;
+}
+
 /**
  * The worker API: external workers lease jobs, heartbeat, ask, spawn sub-jobs and finish them. Every
  * call after the lease names the lease; a lease that is no longer the job's answers 409 LEASE_EXPIRED.
  */
-export const workerApi = (ctx: SurfaceContext, leases = new Leases(ctx.engine, ctx.options.leaseMs)) =>
-   new Elysia({ name: "workers", prefix: "/api/v1/workers", detail: { tags: ["workers"] } })
+export const workerApi = (ctx: SurfaceContext, leases = new Leases(ctx.engine, ctx.options.leaseMs)) => {
+  const { engine, auth } = ctx;
+  /** Worker calls write: the caller must see the job (404 otherwise, as for an unknown id) and may write. */
+  const mayWork = (principal: Principal, id: string) => {
+    visibleRecord(engine, principal, id);
+    auth.requireWrite(principal);
+  };
+  return new Elysia({ name: "workers", prefix: "/api/v1/workers", detail: { tags: ["workers"] } })
+    // derive runs before validation: a caller without credentials learns nothing about the body.
+    .derive(({ request }) => ({ principal: auth.authenticate(request, ["bearer", "basic"]) }))
     .post(
       "/lease",
-      ({ body, request, server }) => {
+      ({ body, request, server, principal }) => {
+        auth.requireWrite(principal);
         holdOpen(server, request, body.waitMs);
         return leases
-          .lease({ ...body, max: body.max ?? 1, waitMs: body.waitMs ?? 0, signal: request.signal })
+          .lease({
+            ...body,
+            namespaces: leaseScope(principal, body.namespaces),
+            max: body.max ?? 1,
+            waitMs: body.waitMs ?? 0,
+            signal: request.signal,
+          })
           .then((jobs) => ({ jobs }));
       },
       {
@@ -116,12 +143,15 @@ export const workerApi = (ctx: SurfaceContext, leases = new Leases(ctx.engine, c
             "When none is queued, waits up to `waitMs` for one. Each job comes back with `lease` " +
             "{id, worker, expiresAt}; heartbeat before expiresAt to keep it.",
         ),
-        response: { 400: ErrorSchema },
+        response: { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema },
       },
     )
     .post(
       "/jobs/:id/heartbeat",
-      ({ params, body }) => leases.heartbeat(params.id, body.lease, body),
+      ({ params, body, principal }) => {
+        mayWork(principal, params.id);
+        return leases.heartbeat(params.id, body.lease, body);
+      },
       {
         params: IdParams,
         body: HeartbeatBody,
@@ -135,9 +165,10 @@ export const workerApi = (ctx: SurfaceContext, leases = new Leases(ctx.engine, c
     )
     .post(
       "/jobs/:id/prompt",
-      ({ params, body, request, server }) => {
+      ({ params, body, request, server, principal }) => {
+        mayWork(principal, params.id);
         holdOpen(server, request, body.waitMs);
-        const timeoutMs = body.timeoutMs ?? (body.deadline !== undefined ? Math.max(1, body.deadline - ctx.engine.now()) : undefined);
+        const timeoutMs = body.timeoutMs ?? (body.deadline !== undefined ? Math.max(1, body.deadline - engine.now()) : undefined);
         return leases.prompt(params.id, body.lease, {
           message: body.message,
           buttons: body.buttons,
@@ -162,7 +193,8 @@ export const workerApi = (ctx: SurfaceContext, leases = new Leases(ctx.engine, c
     )
     .post(
       "/jobs/:id/prompt/wait",
-      ({ params, body, request, server }) => {
+      ({ params, body, request, server, principal }) => {
+        mayWork(principal, params.id);
         holdOpen(server, request, body.waitMs);
         return leases.waitAnswer(params.id, body.lease, {
           index: body.index,
@@ -180,7 +212,9 @@ export const workerApi = (ctx: SurfaceContext, leases = new Leases(ctx.engine, c
     )
     .post(
       "/jobs/:id/children",
-      async ({ params, body, set }) => {
+      async ({ params, body, set, principal }) => {
+        mayWork(principal, params.id);
+        for (const spec of body.jobs) if (spec.namespace !== undefined) requireNamespace(principal, spec.namespace);
         const jobs = await leases.addChildren(params.id, body.lease, body.jobs as JobSpec[]);
         set.status = 201;
         return { jobs };
@@ -196,7 +230,10 @@ export const workerApi = (ctx: SurfaceContext, leases = new Leases(ctx.engine, c
         response: errors,
       },
     )
-    .post("/jobs/:id/complete", ({ params, body }) => leases.complete(params.id, body.lease, body.result), {
+    .post("/jobs/:id/complete", ({ params, body, principal }) => {
+      mayWork(principal, params.id);
+      return leases.complete(params.id, body.lease, body.result);
+    }, {
       params: IdParams,
       body: CompleteBody,
       detail: detail(
@@ -205,7 +242,10 @@ export const workerApi = (ctx: SurfaceContext, leases = new Leases(ctx.engine, c
       ),
       response: errors,
     })
-    .post("/jobs/:id/fail", ({ params, body }) => leases.fail(params.id, body.lease, body.error, body.retryable), {
+    .post("/jobs/:id/fail", ({ params, body, principal }) => {
+      mayWork(principal, params.id);
+      return leases.fail(params.id, body.lease, body.error, body.retryable);
+    }, {
       params: IdParams,
       body: FailBody,
       detail: detail(
@@ -215,9 +255,13 @@ export const workerApi = (ctx: SurfaceContext, leases = new Leases(ctx.engine, c
       ),
       response: errors,
     })
-    .post("/jobs/:id/stopped", ({ params, body }) => leases.stopped(params.id, body.lease), {
+    .post("/jobs/:id/stopped", ({ params, body, principal }) => {
+      mayWork(principal, params.id);
+      return leases.stopped(params.id, body.lease);
+    }, {
       params: IdParams,
       body: LeaseOnly,
       detail: detail("Acknowledge a cancel", "The worker stopped after a cancel request: the job ends `canceled`."),
       response: errors,
     });
+};

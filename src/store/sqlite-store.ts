@@ -151,6 +151,18 @@ export class SqliteStore implements Store {
       .map((r) => r.id);
   }
 
+  findLeasable(now: number, types: string[], namespaces: string[] | null, limit: number): string[] {
+    const nsClause = namespaces ? `AND namespace IN (${namespaces.map(() => "?").join(", ")})` : "";
+    return this.writer
+      .query<{ id: string }, (string | number)[]>(
+        `SELECT id FROM jobs WHERE state = 'queued' AND in_process = 0 AND run_at <= ?
+         AND type IN (${types.map(() => "?").join(", ")}) ${nsClause}
+         ORDER BY priority DESC, seq LIMIT ?`,
+      )
+      .all(now, ...types, ...(namespaces ?? []), limit)
+      .map((r) => r.id);
+  }
+
   readJobById(id: string): JobRecord | undefined {
     const row = this.readById.get(id);
     return row ? toRecord(row) : undefined;

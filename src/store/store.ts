@@ -61,6 +61,8 @@ export interface Store {
   findNextDeadline(): number | null;
   findWorkingInProcess(): string[];
   findQueuedDue(now: number, inProcess: boolean, types: string[] | null, limit: number): string[];
+  /** Queued, due jobs for external workers: of these types, in these namespaces (null: any). */
+  findLeasable(now: number, types: string[], namespaces: string[] | null, limit: number): string[];
 
   readJobById(id: string): JobRecord | undefined;
   readJobBySeq(seq: number): JobRecord | undefined;
