@@ -110,8 +110,9 @@ export class SqliteStore implements Store {
 
   findChildIds(parentId: string): string[] {
     return this.writer
-      .query<{ id: string }, [string]>("SELECT id FROM jobs WHERE parent_id = ? ORDER BY seq")
+      .query<{ id: string; seq: number }, [string]>("SELECT id, seq FROM jobs WHERE parent_id = ?")
       .all(parentId)
+      .sort((a, b) => a.seq - b.seq)
       .map((r) => r.id);
   }
 
@@ -174,9 +175,12 @@ export class SqliteStore implements Store {
   }
 
   readChildren(parentId: string): JobRecord[] {
+    // Sorted here, not by ORDER BY: with ORDER BY over the partial index jobs_parent, SQLite spends
+    // ~30 µs per call even when there are no children (most jobs), and every job view reads this.
     return this.reader
-      .query<DbJob, [string]>(`SELECT ${JOB_COLUMNS} FROM jobs WHERE parent_id = ? ORDER BY seq`)
+      .query<DbJob, [string]>(`SELECT ${JOB_COLUMNS} FROM jobs WHERE parent_id = ?`)
       .all(parentId)
+      .sort((a, b) => a.seq - b.seq)
       .map(toRecord);
   }
 

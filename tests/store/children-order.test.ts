@@ -1,0 +1,36 @@
+import { afterEach, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Engine } from "../../src/engine/index.ts";
+import { SqliteStore } from "../../src/store/index.ts";
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+// readChildren and findChildIds sort in code rather than with ORDER BY (ORDER BY over the partial
+// index jobs_parent cost ~30 µs a call on every job view); the order must still be creation order.
+test("children come back in creation (seq) order, not id order", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "jobd-children-"));
+  dirs.push(dir);
+  const store = new SqliteStore(join(dir, "jobd.db"));
+  const engine = new Engine({ store, autoTick: false });
+  engine.boot();
+  const parent = await engine.create({ type: "bench.worker" });
+  const template = engine.getRecord(parent.id);
+  if (!template) throw new Error("parent not stored");
+  // Ids whose text order is the reverse of their insertion order.
+  const ids = ["child-c", "child-b", "child-a"];
+  store.write(() => {
+    for (const id of ids) store.insertJob({ ...template, id, parentId: parent.id, idempotencyKey: null }, null);
+  });
+  await store.committed();
+  expect(store.readChildren(parent.id).map((r) => r.id)).toEqual(ids);
+  expect(store.findChildIds(parent.id)).toEqual(ids);
+  expect(engine.get(parent.id)?.children).toEqual(ids);
+  expect(store.readChildren("no-such-parent")).toEqual([]);
+  await engine.close();
+  store.close();
+});
