@@ -78,14 +78,18 @@ describe("workers as processes [binary]", () => {
     expect(waiting.lease?.worker).toBe("cloner-1");
     expect(waiting.lease?.expiresAt).toBeGreaterThan(Date.now());
 
-    // The dialects project the same job; check them when they are served.
-    const centriqs = await fetch(`${bin.url}/api/databases/acme/jobs/${job.id}`);
-    if (centriqs.status !== 404) {
-      const text = await centriqs.text();
-      expect(text).toContain("Overwrite the target disk?");
-    }
+    // The dialects project the same job: CentriQS shows Status 2 with the question, IMS shows RUNNING.
+    const centriqs = await fetch(`${bin.url}/api/databases/acme/jobs/${job.id}`, { headers: { accept: "text/json" } });
+    expect(centriqs.status).toBe(200);
+    expect(JSON.parse(await centriqs.text())).toMatchObject({
+      JobId: job.id,
+      Status: 2,
+      Progress: { Percent: 30, Message: "copying sectors" },
+      Request: { Message: "Overwrite the target disk?", Buttons: ["Overwrite", "Skip"] },
+    });
     const ims = await fetch(`${bin.url}/v1/acme/jobs/${job.id.replaceAll("-", "")}`);
-    if (ims.status !== 404) expect(await ims.text()).toContain("RUNNING");
+    expect(ims.status).toBe(200);
+    expect(await ims.json()).toMatchObject({ status: "RUNNING", job_id: job.id.replaceAll("-", ""), job_type: "drive_clone" });
 
     const answered = await post(bin.url, `/api/v1/jobs/${job.id}/answer`, { button: 0 });
     expect(answered.status).toBe(200);
