@@ -100,6 +100,10 @@ describe("workers as processes [binary]", () => {
     expect(done.answers).toEqual([0]);
     expect(done.progress.percent).toBe(100);
     expect(done.lease).toBeNull();
+    const imsDone = await (await fetch(`${bin.url}/v1/acme/jobs/${job.id.replaceAll("-", "")}`)).json();
+    expect(imsDone).toMatchObject({ status: "SUCCESS", entities: { worker: "cloner-1", answers: [0] } });
+    const centriqsDone = await fetch(`${bin.url}/api/databases/acme/jobs/${job.id}`, { headers: { accept: "text/json" } });
+    expect(JSON.parse(await centriqsDone.text())).toMatchObject({ Status: 3 });
   });
 
   test("a cancel reaches the worker through its heartbeat and the job ends canceled", async () => {
