@@ -4,6 +4,10 @@
  * Runs in process and against the binary.
  */
 import { afterAll, expect, test } from "bun:test";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Principal } from "../../src/auth/index.ts";
 import { eachTarget, type Target } from "../helpers/target.ts";
 
 type T = () => Target;
@@ -279,8 +283,7 @@ eachTarget("arango dialect: section 6 checks", (target: T) => {
     });
   });
 
-  // 21 needs principals: jobd has no authentication yet, so every caller is the same user.
-  test.skip("21. another user's job is 404 and absent from lists (needs auth; jobd has none yet)", () => {});
+  // 21 needs principals: it runs below, against targets with auth on.
 
   test("22. /_db/_system/_api/job/done answers as /_api/job/done", async () => {
     const t = target();
@@ -621,4 +624,94 @@ eachTarget(
   },
   // Port 9 (discard) on loopback: nothing listens there on a test machine.
   { args: ["--upstream", "http://127.0.0.1:9"], http: { upstream: "http://127.0.0.1:9" } },
+);
+
+// ---- users (auth on) -------------------------------------------------------------------------------
+
+const PRINCIPALS: Principal[] = [
+  { name: "alice", token: "alice-token-0123456789", namespaces: "*", role: "write" },
+  { name: "bob", token: "bob-token-0123456789ab", namespaces: "*", role: "write" },
+  { name: "root", token: "root-token-0123456789a", namespaces: "*", role: "admin" },
+  { name: "reader", token: "reader-token-01234567", namespaces: "*", role: "read" },
+];
+const tokensFile = join(mkdtempSync(join(tmpdir(), "jobd-arango-tokens-")), "tokens.json");
+writeFileSync(tokensFile, JSON.stringify(PRINCIPALS.map((p) => ({ ...p, namespaces: ["*"] }))));
+const basic = (name: string) => {
+  const p = PRINCIPALS.find((x) => x.name === name);
+  return { authorization: `Basic ${btoa(`${name}:${p?.token ?? ""}`)}` };
+};
+
+eachTarget(
+  "arango dialect: users",
+  (target: T) => {
+    const as = (name: string, path: string, init: RequestInit = {}) =>
+      target().fetch(path, { ...init, headers: { ...(init.headers as Record<string, string>), ...basic(name) } });
+    const ids = async (name: string, which: string) => (await (await as(name, `/_api/job/${which}`)).json()) as string[];
+
+    test("21. a job queued by alice is 404 and unlisted for bob; alice and a superuser see it", async () => {
+      const res = await as("alice", "/_api/version", { method: "PUT", headers: { "x-arango-async": "store" } });
+      expect(res.status).toBe(202);
+      const id = res.headers.get("x-arango-async-id") ?? "";
+      await until(async () => (await as("alice", `/_api/job/${id}`)).status === 200);
+      await expectEnvelope(await as("bob", `/_api/job/${id}`), 404, NOT_FOUND);
+      await expectEnvelope(await as("bob", `/_api/job/${id}`, { method: "PUT" }), 404, NOT_FOUND);
+      expect((await as("bob", `/_api/job/${id}/cancel`, { method: "PUT" })).status).toBe(404);
+      await expectEnvelope(await as("bob", `/_api/job/${id}`, { method: "DELETE" }), 404, NOT_FOUND);
+      await as("bob", "/_api/job/all", { method: "DELETE" });
+      expect(await ids("bob", "done")).not.toContain(id);
+      expect(await ids("alice", "done")).toContain(id);
+      expect(await ids("root", "done")).toContain(id);
+      // The replay ran as alice: her credentials went with the stored request.
+      const fetched = await as("alice", `/_api/job/${id}`, { method: "PUT" });
+      expect(fetched.status).toBe(200);
+      expect(await fetched.json()).toMatchObject({ server: "arango" });
+    });
+
+    test("authentication comes before queueing: no credentials → 401 and no job", async () => {
+      const before = await ids("root", "pending");
+      const res = await target().fetch("/_admin/sleep?duration=30", { method: "POST", headers: { "x-arango-async": "store" } });
+      await expectEnvelope(res, 401, { error: true, code: 401, errorNum: 11, errorMessage: "not authorized to execute this request" });
+      const wrong = await target().fetch("/_api/version", { headers: { authorization: "Basic " + btoa("alice:nope") } });
+      expect(wrong.status).toBe(401);
+      expect(await ids("root", "pending")).toEqual(before);
+      expect((await target().fetch("/_api/job/done")).status).toBe(401);
+    });
+
+    test("a read-only token may list but not queue, fetch or delete; bearer tokens work too", async () => {
+      await expectEnvelope(await as("reader", "/_api/version", { method: "PUT", headers: { "x-arango-async": "store" } }), 403, {
+        error: true,
+        code: 403,
+        errorNum: 11,
+        errorMessage: "forbidden",
+      });
+      expect((await as("reader", "/_api/job/done")).status).toBe(200);
+      expect((await as("reader", "/_api/job/all", { method: "DELETE" })).status).toBe(403);
+      const res = await target().fetch("/_api/version", {
+        method: "PUT",
+        headers: { "x-arango-async": "store", authorization: "Bearer bob-token-0123456789ab" },
+      });
+      expect(res.status).toBe(202);
+    });
+  },
+  { args: ["--tokens", tokensFile], principals: PRINCIPALS },
+);
+
+eachTarget(
+  "arango dialect: stored body limit",
+  (target: T) => {
+    test("a queued request body past 8 MiB → 413 in the envelope, no job", async () => {
+      const t = target();
+      const before = await list(t, "pending");
+      const res = await t.fetch("/_api/version", {
+        method: "PUT",
+        headers: { "x-arango-async": "store" },
+        body: new Uint8Array(8 * 1024 * 1024 + 1),
+      });
+      expect(res.status).toBe(413);
+      expect(await res.json()).toMatchObject({ error: true, code: 413, errorNum: 413 });
+      expect(await list(t, "pending")).toEqual(before);
+    });
+  },
+  // The server's own --max-body (1 MiB by default) would refuse the body before the dialect sees it.
+  { args: ["--max-body", String(16 * 1024 * 1024)] },
 );

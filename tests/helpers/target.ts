@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Authenticator, type Principal } from "../../src/auth/index.ts";
 import { Engine, ManualClock, type EngineOptions } from "../../src/engine/index.ts";
 import { createApp } from "../../src/http/app.ts";
 import type { HttpOptions } from "../../src/http/context.ts";
@@ -37,6 +38,8 @@ export interface TargetOptions {
   manualClock?: boolean;
   /** In process only: surface options (the binary takes the matching flags in `args`). */
   http?: Partial<HttpOptions>;
+  /** In process only: principals (auth on); the binary takes `--tokens FILE` in `args`. */
+  principals?: Principal[];
 }
 
 const finished = (job: JobView) => ["succeeded", "failed", "canceled"].includes(job.state);
@@ -80,7 +83,7 @@ export async function inProcessTarget(options: TargetOptions = {}): Promise<Targ
   const store = new SqliteStore(join(dir, "jobd.db"));
   const clock = options.manualClock ? new ManualClock(Date.now()) : undefined;
   const engine = new Engine({ store, ...(clock ? { clock, autoTick: false } : {}), ...options.engine });
-  const { app } = createApp({ engine, options: options.http });
+  const { app } = createApp({ engine, options: options.http, auth: new Authenticator(options.principals ?? []) });
   engine.boot();
   const fetcher = (path: string, init?: RequestInit) => app.handle(new Request(`http://localhost${path}`, init));
   return {

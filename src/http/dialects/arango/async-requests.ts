@@ -3,8 +3,8 @@
  * and answers 202 with `x-arango-async-id`; `true` queues it fire-and-forget (202, no id, never
  * listed); any other value leaves the request to be served as usual. The match is exact.
  */
-import { JobdError } from "../../../errors.ts";
 import type { SurfaceContext } from "../../context.ts";
+import { caller, namespaceFor, requireWrite } from "./access.ts";
 import { toArangoError } from "./error-hook.ts";
 import { queueFull } from "./errors.ts";
 import { ARANGO_KIND, dropEntry, pendingCount } from "./entries.ts";
@@ -19,14 +19,21 @@ export const queueAsyncRequests =
     const mode = request.headers.get(ASYNC_HEADER);
     if (mode !== "store" && mode !== "true") return undefined;
     try {
+      // Authentication comes before queueing: a request that would get 401 creates no job.
+      const principal = caller(ctx, request);
+      requireWrite(principal);
       if (pendingCount(ctx.engine) >= ctx.options.arangoMaxPending) throw queueFull();
       const input = await captureRequest(request);
-      const job = await ctx.engine.create({
-        type: ARANGO_KIND,
-        description: `${input.method} ${input.path}`.slice(0, 1000),
-        input,
-        maxAttempts: 1,
-      });
+      const job = await ctx.engine.create(
+        {
+          type: ARANGO_KIND,
+          description: `${input.method} ${input.path}`.slice(0, 1000),
+          namespace: namespaceFor(principal),
+          input,
+          maxAttempts: 1,
+        },
+        { owner: principal.name },
+      );
       if (mode === "true") {
         dropEntry(ctx.engine, job.id);
         await ctx.engine.committed();
@@ -34,6 +41,6 @@ export const queueAsyncRequests =
       }
       return new Response(null, { status: 202, headers: { ...ACCEPTED_HEADERS, [ASYNC_ID_HEADER]: String(job.seq) } });
     } catch (error) {
-      return toArangoError(error instanceof JobdError ? error.code : "UNKNOWN", error, ctx).toResponse();
+      return toArangoError("QUEUE", error, ctx).toResponse();
     }
   };

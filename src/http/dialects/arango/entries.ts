@@ -4,9 +4,11 @@
  * finished, whatever the outcome. Dropping an entry (DELETE, expiry, fetch) takes the receipt; a
  * pending job dropped this way keeps running, hidden, and is removed when it ends.
  */
+import type { Principal } from "../../../auth/index.ts";
 import type { Engine } from "../../../engine/index.ts";
 import { isFinished, type JobState } from "../../../job-view.ts";
-import type { JobRecord } from "../../../store/index.ts";
+import type { JobFilter, JobRecord } from "../../../store/index.ts";
+import { isSuperuser, scopeOf, sees } from "./access.ts";
 
 export const ARANGO_KIND = "arango.request";
 
@@ -20,13 +22,32 @@ export function parseId(text: string): number | undefined {
   return Number.isSafeInteger(seq) && seq > 0 ? seq : undefined;
 }
 
-/** The entry an id names: an unreceived `arango.request` job, or nothing. */
-export function findEntry(engine: Engine, idText: string): JobRecord | undefined {
+/** The entry an id names: an unreceived `arango.request` job the caller may see, or nothing. */
+export function findEntry(engine: Engine, idText: string, principal: Principal): JobRecord | undefined {
   const seq = parseId(idText);
   if (seq === undefined) return undefined;
   const record = engine.getBySeq(seq);
-  if (!record || record.type !== ARANGO_KIND || record.receivedAt !== null) return undefined;
+  if (!record || record.type !== ARANGO_KIND || record.receivedAt !== null || !sees(principal, record)) return undefined;
   return record;
+}
+
+const PAGE = 500;
+
+/** The caller's entries matching `filter`, oldest first, at most `limit`, read page by page. */
+function entries(engine: Engine, principal: Principal, filter: Partial<JobFilter>, limit: number): JobRecord[] {
+  const base = { ...filter, ...scopeOf(principal), type: ARANGO_KIND, unreceived: true, order: "oldest" as const };
+  // An admin sees every entry in reach: the store can count for us.
+  if (isSuperuser(principal)) return engine.listRecords({ ...base, limit });
+  const out: JobRecord[] = [];
+  let afterSeq = 0;
+  while (out.length < limit) {
+    const page = engine.listRecords({ ...base, afterSeq, limit: PAGE });
+    for (const record of page) if (out.length < limit && sees(principal, record)) out.push(record);
+    const last = page[page.length - 1];
+    if (!last || page.length < PAGE) break;
+    afterSeq = last.seq;
+  }
+  return out;
 }
 
 export const isDone = (record: JobRecord): boolean => isFinished(record.state);
@@ -34,17 +55,10 @@ export const isDone = (record: JobRecord): boolean => isFinished(record.state);
 /** ArangoDB's `stamp`: set at creation, refreshed at completion (ms here, seconds on the wire). */
 export const stampOf = (record: JobRecord): number => record.finishedAt ?? record.createdAt;
 
-/** Ids of done or pending entries, ascending. */
-export function listIds(engine: Engine, which: "done" | "pending", count: number): string[] {
-  return engine
-    .listRecords({
-      type: ARANGO_KIND,
-      states: which === "done" ? DONE_STATES : PENDING_STATES,
-      unreceived: true,
-      order: "oldest",
-      limit: count,
-    })
-    .map((r) => String(r.seq));
+/** Ids of the caller's done or pending entries, ascending. */
+export function listIds(engine: Engine, principal: Principal, which: "done" | "pending", count: number): string[] {
+  const states = which === "done" ? DONE_STATES : PENDING_STATES;
+  return entries(engine, principal, { states }, count).map((r) => String(r.seq));
 }
 
 /** Requests still queued or running, dropped ones included: they hold a place in the queue. */
@@ -66,16 +80,9 @@ export function dropEntry(engine: Engine, id: string): void {
   );
 }
 
-/** Drops every entry that `which` selects, page by page; durable when it resolves. */
-export async function dropEntries(engine: Engine, which: (record: JobRecord) => boolean): Promise<void> {
-  let afterSeq = 0;
-  for (;;) {
-    const page = engine.listRecords({ type: ARANGO_KIND, unreceived: true, order: "oldest", afterSeq, limit: 500 });
-    for (const record of page) if (which(record)) dropEntry(engine, record.id);
-    const last = page[page.length - 1];
-    if (!last || page.length < 500) break;
-    afterSeq = last.seq;
-  }
+/** Drops every entry of the caller that `which` selects; durable when it resolves. */
+export async function dropEntries(engine: Engine, principal: Principal, which: (record: JobRecord) => boolean): Promise<void> {
+  for (const record of entries(engine, principal, {}, Number.MAX_SAFE_INTEGER)) if (which(record)) dropEntry(engine, record.id);
   await engine.committed();
 }
 

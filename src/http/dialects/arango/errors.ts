@@ -6,6 +6,7 @@ import { t } from "elysia";
  */
 export const ERRNO = {
   INTERNAL: 4,
+  FORBIDDEN: 11,
   REQUEST_CANCELED: 21,
   BAD_PARAMETER: 400,
   NOT_FOUND: 404,

@@ -6,6 +6,7 @@
  * get ArangoDB's "unknown path" 404 and the rest falls through to the app's own 404.
  */
 import type { SurfaceContext } from "../../context.ts";
+import { caller } from "./access.ts";
 import { ArangoError, ERRNO, unknownPath } from "./errors.ts";
 import { ASYNC_HEADER, endToEndHeaders, responseHeaders } from "./wire.ts";
 
@@ -56,7 +57,18 @@ export function unmatchedRequests(ctx: SurfaceContext): (request: Request) => Pr
       original.set(inner, path);
       return ctx.handle(inner);
     }
-    if (upstream) return proxy(ctx, upstream, request, path);
+    if (upstream) {
+      // With auth on, the gateway is not an open relay: the caller must be a jobd principal.
+      if (ctx.auth.enabled) {
+        try {
+          caller(ctx, request);
+        } catch (error) {
+          if (error instanceof ArangoError) return error.toResponse();
+          throw error;
+        }
+      }
+      return proxy(ctx, upstream, request, path);
+    }
     if (ARANGO_PATH.test(path)) return unknownPath(path.split("?")[0] ?? path).toResponse();
     return undefined;
   };

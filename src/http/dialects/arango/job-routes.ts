@@ -5,6 +5,7 @@
  */
 import { Elysia, t, type AnyElysia } from "elysia";
 import type { SurfaceContext } from "../../context.ts";
+import { caller, requireWrite } from "./access.ts";
 import { toArangoError } from "./error-hook.ts";
 import { ArangoErrorSchema, ArangoError, ERRNO, badParameter, methodNotAllowed, notFound } from "./errors.ts";
 import { dropEntries, dropEntry, fetchEntry, findEntry, isDone, listIds, stampOf } from "./entries.ts";
@@ -33,12 +34,14 @@ export const jobRoutes = (ctx: SurfaceContext, prefix: "/_api/job" | "/_admin/jo
   const doc = (summary: string, description: string) => ({ summary, description, tags: ["arango"] });
   return new Elysia({ name: `dialect-arango${prefix}` })
     .onError(({ code, error }) => toArangoError(code, error, ctx).toResponse())
+    .derive(({ request }) => ({ principal: caller(ctx, request) }))
     .put(
       `${prefix}/:id`,
-      async ({ params }) => {
-        const record = findEntry(engine, params.id);
+      async ({ params, principal }) => {
+        const record = findEntry(engine, params.id, principal);
         if (!record) throw notFound();
         if (!isDone(record)) return empty(204);
+        requireWrite(principal);
         if (!(await fetchEntry(engine, record))) throw notFound();
         return jobResult(record);
       },
@@ -55,12 +58,13 @@ export const jobRoutes = (ctx: SurfaceContext, prefix: "/_api/job" | "/_admin/jo
     )
     .put(
       `${prefix}/:id/:action`,
-      async ({ params }) => {
+      async ({ params, principal }) => {
         if (params.action !== "cancel") throw badParameter();
-        const record = findEntry(engine, params.id);
+        const record = findEntry(engine, params.id, principal);
         if (!record) {
           throw new ArangoError(404, ERRNO.NOT_FOUND, `could not find job (${params.id.slice(0, 40)}) in AsyncJobManager during cancel operation`);
         }
+        requireWrite(principal);
         if (!isDone(record)) await engine.cancel(record.id);
         return { result: true as const };
       },
@@ -80,14 +84,14 @@ export const jobRoutes = (ctx: SurfaceContext, prefix: "/_api/job" | "/_admin/jo
     }, { parse: "none", detail: doc("No job id", "Always 400 bad parameter."), response: errors })
     .get(
       `${prefix}/:id`,
-      ({ params, query }) => {
+      ({ params, query, principal }) => {
         const word = params.id;
         if (/^[1-9]/.test(word)) {
-          const record = findEntry(engine, word);
+          const record = findEntry(engine, word, principal);
           if (!record) throw notFound();
           return isDone(record) ? empty(200, { "content-type": "text/plain; charset=utf-8" }) : empty(204);
         }
-        if (word === "done" || word === "pending") return listIds(engine, word, parseCount(query.count));
+        if (word === "done" || word === "pending") return listIds(engine, principal, word, parseCount(query.count));
         throw badParameter();
       },
       {
@@ -107,16 +111,17 @@ export const jobRoutes = (ctx: SurfaceContext, prefix: "/_api/job" | "/_admin/jo
     }, { parse: "none", detail: doc("No list type", "Always 400 bad parameter."), response: errors })
     .delete(
       `${prefix}/:id`,
-      async ({ params, query }) => {
+      async ({ params, query, principal }) => {
+        requireWrite(principal);
         if (params.id === "all") {
-          await dropEntries(engine, () => true);
+          await dropEntries(engine, principal, () => true);
         } else if (params.id === "expired") {
           if (query.stamp === undefined) throw badParameter();
           const stamp = Number(query.stamp);
           if (query.stamp.trim() === "" || !Number.isFinite(stamp)) throw badParameter();
-          await dropEntries(engine, (record) => stampOf(record) < stamp * 1000);
+          await dropEntries(engine, principal, (record) => stampOf(record) < stamp * 1000);
         } else {
-          const record = findEntry(engine, params.id);
+          const record = findEntry(engine, params.id, principal);
           if (!record) throw notFound();
           dropEntry(engine, record.id);
           await engine.committed();

@@ -5,6 +5,7 @@
 import { Elysia, t } from "elysia";
 import { VERSION } from "../../../version.ts";
 import type { SurfaceContext } from "../../context.ts";
+import { caller } from "./access.ts";
 import { toArangoError } from "./error-hook.ts";
 import { ArangoError, ArangoErrorSchema, badParameter, ERRNO, methodNotAllowed } from "./errors.ts";
 
@@ -35,6 +36,10 @@ const sleep = (ms: number, signal: AbortSignal) =>
 export const systemRoutes = (ctx: SurfaceContext) =>
   new Elysia({ name: "dialect-arango-system" })
     .onError(({ code, error }) => toArangoError(code, error, ctx).toResponse())
+    // ArangoDB authenticates every route; any valid principal may call these.
+    .onBeforeHandle(({ request }) => {
+      caller(ctx, request);
+    })
     .get(
       "/_api/version",
       ({ query }) => ({
