@@ -26,9 +26,25 @@ check: deps
 
 build: deps dist/jobd
 
-dist/jobd: $(shell find src machines -type f 2>/dev/null) package.json
-	@mkdir -p dist
-	$(BUN) build --compile --minify --sourcemap src/main.ts --outfile dist/jobd
+SOURCES  := $(shell find src machines -type f 2>/dev/null) package.json
+BUILD    := scripts/build.ts scripts/bun-runtime.ts scripts/targets.ts
+
+# Stamped with version, commit, target and build date (`jobd version`); see scripts/build.ts.
+dist/jobd: $(SOURCES) $(BUILD)
+	$(BUN) scripts/build.ts native --outfile dist/jobd
+
+# One file per platform plus SHA256SUMS. Each runtime comes from Bun's npm package for that
+# platform, pinned with its integrity in package-lock.json (docs/install.md).
+DIST_TARGETS := linux-x64 linux-x64-musl linux-arm64 linux-arm64-musl
+DIST_FILES   := $(addprefix dist/jobd-,$(DIST_TARGETS))
+
+dist: deps $(DIST_FILES) dist/SHA256SUMS
+
+dist/jobd-%: $(SOURCES) $(BUILD) package-lock.json
+	$(BUN) scripts/build.ts $*
+
+dist/SHA256SUMS: $(DIST_FILES)
+	$(BUN) scripts/build.ts sums
 
 bench: deps build
 	$(BUN) bench/run.ts

@@ -1,11 +1,13 @@
 import { parseArgs } from "node:util";
+import { join } from "node:path";
 import { parseOutbound } from "./net/outbound.ts";
 
 /** Every server option, its flag, its environment variable and its default. */
 export const SERVE_OPTIONS = {
   port: { env: "JOBD_PORT", default: "8080", help: "TCP port to listen on" },
   host: { env: "JOBD_HOST", default: "127.0.0.1", help: "address to bind" },
-  db: { env: "JOBD_DB", default: "data/jobd.db", help: "SQLite database file" },
+  "data-dir": { env: "JOBD_DATA_DIR", default: "./data", help: "directory jobd writes to (the database and its WAL); nothing is written elsewhere" },
+  db: { env: "JOBD_DB", default: "<data-dir>/jobd.db", help: "SQLite database file, to keep it outside the data directory" },
   "retention-finished": { env: "JOBD_RETENTION_FINISHED", default: "3d", help: "how long finished jobs nobody received are kept" },
   "retention-after-receipt": { env: "JOBD_RETENTION_AFTER_RECEIPT", default: "0s", help: "how long a received job is kept" },
   "cancel-grace": { env: "JOBD_CANCEL_GRACE", default: "30s", help: "how long a cancelling job may take to stop" },
@@ -23,9 +25,21 @@ export const SERVE_OPTIONS = {
 
 export type ServeOptionName = keyof typeof SERVE_OPTIONS;
 
+/** The database file: `--db` (or JOBD_DB) when given, else `jobd.db` in the data directory. */
+export function resolveDbPath(
+  flags: { db?: string; dataDir?: string },
+  env: Record<string, string | undefined> = process.env,
+): string {
+  const db = flags.db ?? env[SERVE_OPTIONS.db.env];
+  if (db) return db;
+  return join(flags.dataDir ?? (env[SERVE_OPTIONS["data-dir"].env] || SERVE_OPTIONS["data-dir"].default), "jobd.db");
+}
+
 export interface Config {
   port: number;
   host: string;
+  /** Where jobd writes; the database lives here unless --db points elsewhere. */
+  dataDir: string;
   db: string;
   retentionFinishedMs: number;
   retentionAfterReceiptMs: number;
@@ -77,12 +91,15 @@ export function parseServeArgs(argv: string[], env: Record<string, string | unde
   if (!Number.isInteger(arangoMaxPending) || arangoMaxPending < 1) throw new Error("--arango-max-pending must be a positive integer");
   const maxBodyBytes = Number(get("max-body"));
   if (!Number.isInteger(maxBodyBytes) || maxBodyBytes < 1024 || maxBodyBytes > 1 << 30) throw new Error("--max-body must be 1024..1073741824 bytes");
+  const dataDir = get("data-dir");
+  if (dataDir === "") throw new Error("--data-dir must not be empty");
   const logLevel = get("log-level");
   if (!["debug", "info", "warn", "error"].includes(logLevel)) throw new Error("--log-level must be debug, info, warn or error");
   return {
     port,
     host: get("host"),
-    db: get("db"),
+    dataDir,
+    db: resolveDbPath({ db: (values.db as string | undefined) || undefined, dataDir }, env),
     retentionFinishedMs: parseDuration(get("retention-finished")),
     retentionAfterReceiptMs: parseDuration(get("retention-after-receipt")),
     cancelGraceMs: parseDuration(get("cancel-grace")),

@@ -1,4 +1,4 @@
-import { SERVE_OPTIONS } from "../config.ts";
+import { resolveDbPath, SERVE_OPTIONS } from "../config.ts";
 import type { Options, Parsed } from "./command.ts";
 
 /** `--db` for the commands that open the database file themselves, as `jobd serve` does. */
@@ -7,4 +7,4 @@ export const DB_OPTION: Options = {
 };
 
 export const dbFrom = (p: Parsed, env: Record<string, string | undefined> = process.env): string =>
-  (typeof p.values.db === "string" ? p.values.db : undefined) ?? env[SERVE_OPTIONS.db.env] ?? SERVE_OPTIONS.db.default;
+  resolveDbPath({ db: typeof p.values.db === "string" ? p.values.db : undefined }, env);

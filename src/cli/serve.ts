@@ -7,6 +7,7 @@ import { createApp } from "../http/app.ts";
 import { createLogger } from "../log.ts";
 import { Authenticator, parseTokens, type Principal } from "../auth/index.ts";
 import { outboundPolicy } from "../net/outbound.ts";
+import { reapChildrenIfInit } from "../pid1.ts";
 import { readFileSync } from "node:fs";
 import { SqliteStore } from "../store/index.ts";
 
@@ -78,6 +79,7 @@ export async function startServer(config: Config): Promise<Server> {
   const server = app.listen({ port: config.port, hostname: config.host, maxRequestBodySize: config.maxBodyBytes });
   const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${server.server?.port ?? config.port}`;
   logger.log("info", "jobd listening", { url, db: config.db, resumed: booted.resumed, migrated: store.migrated });
+  const reaper = reapChildrenIfInit({ onUnavailable: (why) => logger.log("warn", `running as PID 1 but ${why}`) });
   if (config.demo) {
     const seeded = await seedDemo(engine);
     if (seeded > 0) logger.log("info", "demo jobs seeded; watch them at /api/v1/jobs?namespace=demo", { seeded });
