@@ -94,6 +94,7 @@ export const externalKind = (name: string): KindDefinition => ({
   version: EXTERNAL_MACHINE_VERSION,
   inProcess: false,
   interruptPolicy: "rerun",
+  // Like every kind but http: one attempt unless the job asks for more (`maxAttempts`).
   defaultMaxAttempts: 1,
   checkInput: () => null,
 });

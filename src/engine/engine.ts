@@ -14,6 +14,7 @@ import { Bus } from "./bus.ts";
 import { systemClock, type Clock } from "./clock.ts";
 import { checkSpec, DEFAULT_BACKOFF } from "./check-spec.ts";
 import { fetchClient, KindRegistry, type HttpClient } from "./kinds.ts";
+import { longPoll } from "./long-poll.ts";
 import { EngineMetrics } from "./metrics.ts";
 import { Webhooks, type WebhookOptions } from "./webhooks.ts";
 import { nextDeadline, project, type Timing } from "./projection.ts";
@@ -77,6 +78,8 @@ export class Engine {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private armedAt: number | null = null;
   private closed = false;
+  /** Aborted by close(): long polls answer at once with the job as it is. */
+  private readonly closing = new AbortController();
   ready = false;
 
   constructor(private readonly options: EngineOptions) {
@@ -119,6 +122,7 @@ export class Engine {
   /** Stops timers and actors without changing any job: running work resumes at the next boot. */
   async close(): Promise<void> {
     this.closed = true;
+    this.closing.abort();
     this.webhooks.close();
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
@@ -304,20 +308,14 @@ export class Engine {
   }
 
   /** Long poll: the job once it has finished, or as it is at the timeout. */
-  wait(id: string, timeoutMs: number): Promise<JobView | undefined> {
+  async wait(id: string, timeoutMs: number): Promise<JobView | undefined> {
     const view = this.get(id);
-    if (!view || isFinished(view.state) || timeoutMs <= 0) return Promise.resolve(view);
-    return new Promise((resolve) => {
-      const done = () => {
-        off();
-        offDeleted();
-        clearTimeout(timer);
-        resolve(this.get(id));
-      };
-      const off = this.bus.on("job:finished", ({ job }) => job.id === id && done());
-      const offDeleted = this.bus.on("job:deleted", (e) => e.id === id && done());
-      const timer = setTimeout(done, timeoutMs);
-    });
+    if (!view || isFinished(view.state)) return view;
+    await longPoll(timeoutMs, this.closing.signal, (done) => [
+      this.bus.on("job:finished", ({ job }) => job.id === id && done()),
+      this.bus.on("job:deleted", (e) => e.id === id && done()),
+    ]);
+    return this.get(id);
   }
 
   activeLeases(): number {

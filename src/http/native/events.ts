@@ -14,7 +14,9 @@ export const nativeEvents = ({ engine, auth }: SurfaceContext, sse: { clients: n
     .derive(({ request }) => ({ principal: auth.authenticate(request, ["bearer", "access-token"]) }))
     .get(
     "/api/v1/events",
-    ({ query, request, principal }) => {
+    ({ query, request, principal, server }) => {
+      // A stream stays open for as long as the client listens; pings keep proxies from closing it.
+      server?.timeout(request, 0);
       const jobId = query.job;
       const withChildren = query.children === "true";
       const namespace = query.namespace;

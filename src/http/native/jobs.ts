@@ -130,9 +130,11 @@ export const nativeJobs = ({ engine, auth }: SurfaceContext) =>
     )
     .get(
       "/:id/wait",
-      async ({ params, query, principal }) => {
+      async ({ params, query, principal, server, request }) => {
         visibleRecord(engine, principal, params.id);
         const timeout = Math.min(query.timeout ?? 30_000, MAX_WAIT_MS);
+        // Keep the connection open past the server's idle timeout for as long as the wait may last.
+        server?.timeout(request, Math.ceil(timeout / 1000) + 15);
         const job = await engine.wait(params.id, timeout);
         if (!job) throw notFound();
         return job;
