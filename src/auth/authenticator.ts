@@ -5,8 +5,18 @@ import { canSee, canWrite, LOCAL_ADMIN, type Principal } from "./principal.ts";
 /** The credential forms a surface accepts, in the order it looks for them. */
 export type CredentialForm = "bearer" | "basic" | "x-auth-token" | "sid" | "access-token";
 
+/** A cookie value as sent; bad percent-encoding is kept as is (it then matches no session). */
+const safeDecode = (text: string): string => {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+};
 const digest = (token: string) => createHash("sha256").update(token).digest();
 const SESSION_TTL_MS = 12 * 3_600_000;
+/** Sessions are kept in memory; past this many, the oldest go first (a flood of logins cannot fill memory). */
+export const MAX_SESSIONS = 10_000;
 
 /**
  * Maps a request's native credentials to a principal. Tokens are compared by their SHA-256 digests in
@@ -32,6 +42,11 @@ export class Authenticator {
     return found;
   }
 
+  /** A login with a token (CentriQS's auth route): its principal, LOCAL_ADMIN when auth is off. */
+  login(token: string): Principal | undefined {
+    return this.enabled ? this.byToken(token) : LOCAL_ADMIN;
+  }
+
   /** The caller, or a JobdError UNAUTHORIZED for missing or wrong credentials. */
   authenticate(request: Request, forms: CredentialForm[]): Principal {
     if (!this.enabled) return LOCAL_ADMIN;
@@ -47,6 +62,11 @@ export class Authenticator {
   /** Starts a session (CentriQS `sid`) for a principal. */
   openSession(principal: Principal, now = Date.now()): string {
     const sid = randomBytes(24).toString("base64url");
+    while (this.sessions.size >= MAX_SESSIONS) {
+      const oldest = this.sessions.keys().next().value;
+      if (oldest === undefined) break;
+      this.sessions.delete(oldest);
+    }
     this.sessions.set(sid, { principal, expiresAt: now + SESSION_TTL_MS });
     return sid;
   }
@@ -90,7 +110,7 @@ export class Authenticator {
         if (token) out.push({ value: token.trim(), session: false });
       } else if (form === "sid") {
         const cookie = /(?:^|;\s*)sid=([^;]+)/.exec(request.headers.get("cookie") ?? "")?.[1];
-        if (cookie) out.push({ value: decodeURIComponent(cookie), session: true });
+        if (cookie) out.push({ value: safeDecode(cookie), session: true });
         const query = new URL(request.url).searchParams.get("sid");
         if (query) out.push({ value: query, session: true });
       } else if (form === "access-token") {

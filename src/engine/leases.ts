@@ -59,7 +59,11 @@ export class Leases {
       taken = await this.awaitWork(scope, waitMs, signal, () => this.take(request.worker, scope, max, leaseMs));
     }
     await this.engine.store.committed();
-    return taken.map((id) => this.engine.get(id)).filter((v): v is JobView => v !== undefined);
+    // The worker does the work: it gets the input as stored, credentials in it included (views redact them).
+    return taken
+      .map((id) => this.engine.get(id))
+      .filter((v): v is JobView => v !== undefined)
+      .map((v) => ({ ...v, input: this.engine.getRecord(v.id)?.input ?? v.input }));
   }
 
   /** Extends the lease; progress and message are recorded when given. */

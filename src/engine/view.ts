@@ -1,6 +1,7 @@
 import type { JobView } from "../job-view.ts";
 import { isFinished } from "../job-view.ts";
 import type { JobRecord } from "../store/index.ts";
+import { redactInput } from "./redact.ts";
 
 /**
  * The neutral view of a stored job. A parent that reports no progress of its own shows the mean of
@@ -31,7 +32,7 @@ export function toView(r: JobRecord, children: JobRecord[]): JobView {
         }
       : null,
     answers: r.answers,
-    input: r.input,
+    input: redactInput(r.input),
     result: r.result,
     error: r.error,
     resources: r.resources,

@@ -48,6 +48,7 @@ export function createApp({ engine, auth = new Authenticator([]), options = {}, 
     .onError(({ code, error, set }) => {
       const safe = toSafeError(code, error, (e) => log("unhandled error", { error: String(e) }));
       set.status = safe.status;
+      if (safe.status === 401) set.headers["www-authenticate"] = 'Bearer realm="jobd"';
       return { error: { code: safe.code, message: safe.message } };
     })
     .use(nativeJobs(ctx))

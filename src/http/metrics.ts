@@ -49,12 +49,27 @@ export function renderMetrics(ctx: SurfaceContext, http: HttpMetrics, sseClients
   return `${out.join("\n")}\n`;
 }
 
+/**
+ * With tokens on, /metrics takes a Bearer token that reaches every namespace (the counts cover them
+ * all); a scraper's token may be read-only. Errors are plain text, as Prometheus shows them.
+ */
 export const metricsSurface = (ctx: SurfaceContext, http: HttpMetrics, sse: { clients: number; closing: AbortController }) =>
   new Elysia({ name: "metrics" }).get(
     "/metrics",
-    () =>
-      new Response(renderMetrics(ctx, http, sse.clients), {
+    ({ request }) => {
+      const text = { "content-type": "text/plain; charset=utf-8" };
+      try {
+        const principal = ctx.auth.authenticate(request, ["bearer"]);
+        if (principal.namespaces !== "*") {
+          return new Response("this token does not reach every namespace\n", { status: 403, headers: text });
+        }
+      } catch (error) {
+        const message = error instanceof Error ? error.message : "credentials are required";
+        return new Response(`${message}\n`, { status: 401, headers: { ...text, "www-authenticate": 'Bearer realm="jobd"' } });
+      }
+      return new Response(renderMetrics(ctx, http, sse.clients), {
         headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8" },
-      }),
-    { detail: { summary: "Prometheus metrics", tags: ["operations"] } },
+      });
+    },
+    { detail: { summary: "Prometheus metrics", description: "Bearer token (reaching every namespace) when tokens are on.", tags: ["operations"] } },
   );

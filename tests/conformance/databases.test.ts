@@ -295,7 +295,13 @@ eachTarget(
     test("17. routes under /api/databases that do not exist answer in the dialect's envelope", async () => {
       expect((await call(target(), "GET", `/api/databases/${db}/nothing`)).status).toBe(404);
       expect((await call(target(), "PATCH", `${jobs}/${uuid()}`, "{}")).status).toBe(404);
-      expect((await call(target(), "POST", `${jobs}/DuplicateEntities`, "x".repeat(1_100_000))).status).toBe(400);
+      // Past --max-body (1 MiB by default) the binary's server refuses the body itself: 413, no envelope.
+      if (target().name === "in-process") {
+        expect((await call(target(), "POST", `${jobs}/DuplicateEntities`, "x".repeat(1_100_000))).status).toBe(400);
+      } else {
+        const res = await target().fetch(`${jobs}/DuplicateEntities`, { method: "POST", body: "x".repeat(1_100_000) });
+        expect(res.status).toBe(413);
+      }
     });
 
     test("a question times out to its default button (in process: the engine's clock is ours)", async () => {

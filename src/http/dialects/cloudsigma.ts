@@ -1,4 +1,5 @@
 import { Elysia, t } from "elysia";
+import { canSee, visibleNamespaces, type Principal } from "../../auth/index.ts";
 import type { Engine } from "../../engine/index.ts";
 import type { JobView } from "../../job-view.ts";
 import type { SurfaceContext } from "../context.ts";
@@ -10,6 +11,8 @@ import { requireJson } from "./cloudsigma/negotiate.ts";
 import { jobsSchemaDocument, SchemaDocumentSchema } from "./cloudsigma/schema-document.ts";
 
 const ALLOW = "GET, OPTIONS";
+/** CloudSigma challenges with Basic (`email:password`); jobd reads the password as its token. */
+const CHALLENGE = 'Basic realm="CloudSigma API"';
 
 const ListQuerySchema = t.Object(
   {
@@ -24,26 +27,34 @@ const ListQuerySchema = t.Object(
 
 const searchParams = (request: Request): URLSearchParams => new URL(request.url).searchParams;
 
-/** A job and its children, any depth, read from committed data. */
-function project(engine: Engine, view: JobView): CloudsigmaJob {
+/** A job and its children (those the caller may see), any depth, read from committed data. */
+function project(engine: Engine, view: JobView, principal: Principal): CloudsigmaJob {
   return toCloudsigmaJob(view, (parent) =>
     parent.children.flatMap((id) => {
       const child = engine.get(id);
-      return child ? [project(engine, child)] : [];
+      return child && canSee(principal, child.namespace) ? [project(engine, child, principal)] : [];
     }),
   );
 }
 
-function listJobs(engine: Engine, request: Request) {
+function listJobs(engine: Engine, request: Request, principal: Principal) {
   const params = searchParams(request);
   requireJson(request, params);
   const query = parseListQuery(params);
   const meta = { limit: query.limit, offset: query.offset, total_count: 0 };
   // A state filter that names no known state matches nothing (tastypie's exact match on an unknown value).
   if (query.states?.length === 0) return { meta, objects: [] };
-  const filter = { parentId: null, states: query.states, order: query.order, limit: query.limit, offset: query.offset };
+  const namespaces = visibleNamespaces(principal);
+  const filter = {
+    parentId: null,
+    states: query.states,
+    order: query.order,
+    limit: query.limit,
+    offset: query.offset,
+    ...(namespaces ? { namespaces } : {}),
+  };
   meta.total_count = engine.count(filter);
-  const objects = engine.list(filter).map((view) => project(engine, view));
+  const objects = engine.list(filter).map((view) => project(engine, view, principal));
   return { meta, objects };
 }
 
@@ -68,10 +79,13 @@ export const cloudsigmaDialect = (ctx: SurfaceContext) =>
       }
       const safe = toSafeError(code, error, (e) => ctx.log("unhandled error", { error: String(e), dialect: "cloudsigma" }));
       set.status = safe.status;
+      if (safe.status === 401) set.headers["www-authenticate"] = CHALLENGE;
       const body: CloudsigmaErrorObject[] = [{ error_type: errorType(safe.status), error_message: safe.message, error_point: null }];
       return body;
     })
-    .get("/", ({ request }) => listJobs(ctx.engine, request), {
+    // Jobs are scoped to the account: Basic `user:token` names the principal (the token is the password).
+    .derive(({ request }) => ({ principal: ctx.auth.authenticate(request, ["basic"]) }))
+    .get("/", ({ request, principal }) => listJobs(ctx.engine, request, principal), {
       query: ListQuerySchema,
       detail: {
         summary: "List jobs",
@@ -79,12 +93,12 @@ export const cloudsigmaDialect = (ctx: SurfaceContext) =>
           "Root jobs, children embedded. tastypie paging (limit, offset, meta.total_count); `state` filter " +
           "(comma = OR, repeated = AND); `order_by=last_modified|-last_modified`, newest first otherwise.",
       },
-      response: { 200: JobListSchema, 400: ErrorArraySchema, 406: ErrorArraySchema },
+      response: { 200: JobListSchema, 400: ErrorArraySchema, 401: ErrorArraySchema, 406: ErrorArraySchema },
     })
-    .get("/detail/", ({ request }) => listJobs(ctx.engine, request), {
+    .get("/detail/", ({ request, principal }) => listJobs(ctx.engine, request, principal), {
       query: ListQuerySchema,
       detail: { summary: "List jobs (detailed)", description: "The same as the list: jobs are always listed in full." },
-      response: { 200: JobListSchema, 400: ErrorArraySchema, 406: ErrorArraySchema },
+      response: { 200: JobListSchema, 400: ErrorArraySchema, 401: ErrorArraySchema, 406: ErrorArraySchema },
     })
     .get(
       "/schema/",
@@ -99,20 +113,21 @@ export const cloudsigmaDialect = (ctx: SurfaceContext) =>
     )
     .get(
       "/:uuid/",
-      ({ params, request }) => {
+      ({ params, request, principal }) => {
         requireJson(request, searchParams(request));
         // No params schema: a path segment that does not decode (`%zz`) is simply no job, not a 400.
         const uuid = typeof params.uuid === "string" ? params.uuid : "";
         const view = uuid ? ctx.engine.get(uuid.toLowerCase()) : undefined;
-        if (!view) throw notExist(uuid ? `Job ${uuid.slice(0, 100)}` : "The job");
-        return project(ctx.engine, view);
+        // Another account's job does not exist, as far as this one can tell.
+        if (!view || !canSee(principal, view.namespace)) throw notExist(uuid ? `Job ${uuid.slice(0, 100)}` : "The job");
+        return project(ctx.engine, view, principal);
       },
       {
         detail: {
           summary: "Get a job",
           description: "One job with its children embedded. 404 (notexist) for an unknown job or a finished one past retention.",
         },
-        response: { 200: JobSchema, 404: ErrorArraySchema, 406: ErrorArraySchema },
+        response: { 200: JobSchema, 401: ErrorArraySchema, 404: ErrorArraySchema, 406: ErrorArraySchema },
       },
     )
     .options("/", ({ set }) => allow(set), { detail: { summary: "Supported methods" } })

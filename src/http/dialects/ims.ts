@@ -4,6 +4,7 @@
  * namespace; reads never change a job. A thin translator from JobView to the IMS job object.
  */
 import { Elysia, t } from "elysia";
+import { canSee, type Principal } from "../../auth/index.ts";
 import type { SurfaceContext } from "../context.ts";
 import { toSafeError } from "../errors.ts";
 import type { JobView } from "../../job-view.ts";
@@ -19,13 +20,13 @@ const ProgressParams = t.Object({ job_id: JobParams.properties.job_id });
 const ProgressHeaders = t.Object({
   "x-project-id": t.Optional(t.String({ maxLength: 200, description: "limits the lookup to this project" })),
 });
-const errors = { 400: ImsErrorSchema, 404: ImsErrorSchema };
+const errors = { 400: ImsErrorSchema, 401: ImsErrorSchema, 404: ImsErrorSchema };
 
 const badJobId = () => new ImsError(400, IMS_CODES.jobQuery, "The job ID is invalid: expected 32 hex digits.");
 const noJob = (id: string) => new ImsError(404, IMS_CODES.jobQuery, `The job ${id} does not exist.`);
 
 export const imsDialect = (ctx: SurfaceContext) => {
-  const { engine } = ctx;
+  const { engine, auth } = ctx;
 
   /** The job and its sub-jobs (any depth, same project only) in IMS form. */
   const imsJobOf = (job: JobView): ImsJob => {
@@ -39,16 +40,16 @@ export const imsDialect = (ctx: SurfaceContext) => {
     return toImsJob(job, subJobs);
   };
 
-  /** Reads the job, within `project` when one is given. */
-  const find = (rawId: string, project: string | undefined): JobView => {
+  /** Reads the job, within `project` when one is given, among the projects the token reaches. */
+  const find = (rawId: string, project: string | undefined, principal: Principal): JobView => {
     if (project !== undefined && !PROJECT_ID.test(project)) {
       throw new ImsError(400, IMS_CODES.badProject, "The project ID is incorrect.");
     }
     const id = parseImsJobId(rawId);
     if (id === null) throw badJobId();
     const job = engine.get(id);
-    // A job of another project is not there at all, as far as this project can tell.
-    if (!job || (project !== undefined && job.namespace !== project)) throw noJob(rawId);
+    // A job of another project (or one the token does not reach) is not there at all, as far as this caller can tell.
+    if (!job || (project !== undefined && job.namespace !== project) || !canSee(principal, job.namespace)) throw noJob(rawId);
     return job;
   };
 
@@ -62,7 +63,9 @@ export const imsDialect = (ctx: SurfaceContext) => {
       const safe = toSafeError(code, error, (e) => ctx.log("unhandled error", { dialect: "ims", error: String(e) }));
       return imsErrorResponse(safe.status, codeForStatus(safe.status), safe.message);
     })
-    .get("/v1/:project_id/jobs/:job_id", ({ params }) => imsJobOf(find(params.job_id, params.project_id)), {
+    // IAM tokens travel in X-Auth-Token; a jobd token is taken there (and nowhere else on this surface).
+    .derive(({ request }) => ({ principal: auth.authenticate(request, ["x-auth-token"]) }))
+    .get("/v1/:project_id/jobs/:job_id", ({ params, principal }) => imsJobOf(find(params.job_id, params.project_id, principal)), {
       params: JobParams,
       detail: {
         summary: "Query an asynchronous job",
@@ -74,8 +77,8 @@ export const imsDialect = (ctx: SurfaceContext) => {
     })
     .get(
       "/v1/cloudimages/job/:job_id",
-      ({ params, headers }) => {
-        const job = find(params.job_id, headers["x-project-id"]);
+      ({ params, headers, principal }) => {
+        const job = find(params.job_id, headers["x-project-id"], principal);
         return withProgress(imsJobOf(job), job);
       },
       {

@@ -4,6 +4,7 @@
  * finished job takes receipt of it (the engine hides it from receipt-taking dialects at once).
  */
 import { Elysia, t } from "elysia";
+import { canSee, canWrite, visibleNamespaces, type Principal } from "../../auth/index.ts";
 import type { SurfaceContext } from "../context.ts";
 import { toSafeError } from "../errors.ts";
 import { JobdError } from "../../errors.ts";
@@ -21,7 +22,9 @@ const PeekQuery = t.Object(
   { peek: t.Optional(t.String({ maxLength: 10, description: "`true` reads a finished job without taking receipt" })) },
   { additionalProperties: true },
 );
-const errors = { 400: ProblemSchema, 404: ProblemSchema };
+const errors = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema };
+/** ASP.NET's JwtBearer challenge, plus Basic: curl users may send `user:token`. */
+const CHALLENGE = { "www-authenticate": 'Bearer realm="jobd", Basic realm="jobd"' };
 const badId = () => new JobdError("BAD_REQUEST", "the id cannot be parsed as a GUID");
 const noJob = () => new JobdError("NOT_FOUND", "no job with the given id exists");
 
@@ -33,37 +36,48 @@ function parsePeek(raw: string | undefined): boolean | null {
 }
 
 export const jobsDialect = (ctx: SurfaceContext) => {
-  const { engine } = ctx;
-  /** A job this dialect can see: it exists and no receipt-taking client has taken it yet. */
-  const visible = (id: string): JobView | undefined => {
+  const { engine, auth } = ctx;
+  /** A job this caller can see: it exists, is in the caller's namespaces, and nobody took receipt of it. */
+  const visible = (id: string, principal: Principal): JobView | undefined => {
     const job = engine.get(id);
-    return job && job.receivedAt === null ? job : undefined;
+    return job && job.receivedAt === null && canSee(principal, job.namespace) ? job : undefined;
   };
   const methodNotAllowed = (allow: string) => () => problem(405, `only ${allow} is allowed here`, { allow });
 
   return new Elysia({ name: "dialect-jobs", detail: { tags: ["dialect: jobs (Crystite)"] } })
     .onError(({ code, error }) => {
       const safe = toSafeError(code, error, (e) => ctx.log("unhandled error", { dialect: "jobs", error: String(e) }));
-      return problem(safe.status, safe.message);
+      return problem(safe.status, safe.message, safe.status === 401 ? CHALLENGE : {});
     })
-    .get("/jobs", () => engine.list({ unreceived: true, order: "newest", limit: JOBS_LIST_LIMIT }).map(toWireJob), {
-      detail: {
-        summary: "List jobs",
-        description: `Jobs nobody has taken receipt of, newest first (at most ${JOBS_LIST_LIMIT}). Listing takes no receipt.`,
+    // The original has no authentication; with tokens on, jobd takes Bearer (and Basic `user:token`).
+    .derive(({ request }) => ({ principal: auth.authenticate(request, ["bearer", "basic"]) }))
+    .get(
+      "/jobs",
+      ({ principal }) => {
+        const namespaces = visibleNamespaces(principal);
+        return engine
+          .list({ unreceived: true, order: "newest", limit: JOBS_LIST_LIMIT, ...(namespaces ? { namespaces } : {}) })
+          .map(toWireJob);
       },
-      response: { 200: t.Array(JobSchema) },
-    })
+      {
+        detail: {
+          summary: "List jobs",
+          description: `Jobs nobody has taken receipt of, newest first (at most ${JOBS_LIST_LIMIT}). Listing takes no receipt.`,
+        },
+        response: { 200: t.Array(JobSchema), 401: ProblemSchema },
+      },
+    )
     .get(
       "/jobs/:id",
-      async ({ params, query, request }) => {
+      async ({ params, query, request, principal }) => {
         const id = parseGuid(params.id);
         if (id === null) throw badId();
         const peek = parsePeek(query.peek);
         if (peek === null) throw new JobdError("BAD_REQUEST", "peek must be true or false");
-        const job = visible(id);
+        const job = visible(id, principal);
         if (!job) throw noJob();
-        // A HEAD request is only a look, never a receipt.
-        const takesReceipt = isFinished(job.state) && !peek && request.method !== "HEAD";
+        // A HEAD request is only a look, never a receipt; nor is a read-only token's read (it changes nothing).
+        const takesReceipt = isFinished(job.state) && !peek && request.method !== "HEAD" && canWrite(principal);
         if (takesReceipt && !(await engine.receive(id))) throw noJob();
         return toWireJob(job);
       },
@@ -74,18 +88,19 @@ export const jobsDialect = (ctx: SurfaceContext) => {
           summary: "Get a job",
           description:
             "Reading a finished job (Completed, Canceled or Faulted) takes receipt of it: this answer is the " +
-            "last, the next read is 404. `?peek=true` reads without taking receipt.",
+            "last, the next read is 404. `?peek=true` reads without taking receipt, and so does a read-only token.",
         },
         response: { 200: JobSchema, ...errors },
       },
     )
     .delete(
       "/jobs/:id",
-      async ({ params }) => {
+      async ({ params, principal }) => {
         const id = parseGuid(params.id);
         if (id === null) throw badId();
-        const job = visible(id);
+        const job = visible(id, principal);
         if (!job) throw noJob();
+        auth.requireWrite(principal);
         if (isFinished(job.state)) {
           if (!(await engine.receive(id))) throw noJob();
           return toWireJob(job);
@@ -99,7 +114,7 @@ export const jobsDialect = (ctx: SurfaceContext) => {
           description:
             "Asks the job to stop and answers with the job as it is right after the request (usually still " +
             "Running). Cancelling is a request: the job may still end Completed or Faulted. On a finished job " +
-            "this takes receipt instead, like a read.",
+            "this takes receipt instead, like a read. A read-only token gets 403.",
         },
         response: { 200: JobSchema, ...errors },
       },

@@ -11,7 +11,11 @@ import { ArangoError, ERRNO } from "./errors.ts";
 /** ArangoDB's own credentials: Basic `user:password` (the password is the jobd token) or a bearer token. */
 const FORMS: CredentialForm[] = ["basic", "bearer"];
 
-export const unauthorized = () => new ArangoError(401, ERRNO.FORBIDDEN, "not authorized to execute this request");
+/** arangod's 401: errno 11 and its JWT challenge (it sends no Basic one, so browsers show no login box). */
+export const unauthorized = () =>
+  new ArangoError(401, ERRNO.FORBIDDEN, "not authorized to execute this request", {
+    "www-authenticate": 'Bearer token_type="JWT", realm="ArangoDB"',
+  });
 export const forbidden = () => new ArangoError(403, ERRNO.FORBIDDEN, "forbidden");
 
 /** The caller, or ArangoDB's 401. */

@@ -39,6 +39,8 @@ export class ArangoError extends Error {
     readonly status: number,
     readonly errorNum: number,
     message: string,
+    /** Headers every answer with this error carries (a 401's challenge). */
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
     this.name = "ArangoError";
@@ -51,7 +53,7 @@ export class ArangoError extends Error {
   toResponse(headers: Record<string, string> = {}): Response {
     return Response.json(this.body(), {
       status: this.status,
-      headers: { "content-type": "application/json; charset=utf-8", ...headers },
+      headers: { "content-type": "application/json; charset=utf-8", ...this.headers, ...headers },
     });
   }
 }

@@ -1,4 +1,5 @@
 import { Elysia, t } from "elysia";
+import { canSee, type Principal } from "../../../auth/index.ts";
 import { findOpenPrompt } from "../../../engine/index.ts";
 import { JobdError } from "../../../errors.ts";
 import { isFinished, type JobView } from "../../../job-view.ts";
@@ -10,6 +11,7 @@ import { mustJobId, mustNamespace } from "./ids.ts";
 import { JobStateSchema, MessageSchema, StartedSchema, STATUS, toJobState } from "./job-state.ts";
 import { jsonBody, jsonResponses } from "./openapi.ts";
 import { reply } from "./reply.ts";
+import { databasesSession } from "./session.ts";
 
 const Params = t.Object({
   dbid: t.String({ maxLength: 100, description: "the database id: a GUID (or a jobd namespace name)" }),
@@ -23,8 +25,14 @@ const AnswerBodySchema = t.Union([
 
 const failures = {
   400: { schema: MessageSchema, description: "a bad id, body or answer" },
+  401: { schema: MessageSchema, description: "no session and no valid credentials" },
+  403: { schema: MessageSchema, description: "a read-only token may not start, answer or abort" },
   404: { schema: MessageSchema, description: "no such job (or job name) in this database" },
 };
+
+/** HTTP.sys with Basic authentication on challenges this way. */
+const CHALLENGE = 'Basic realm="CentriQS"';
+const noDatabase = () => new JobdError("NOT_FOUND", "there is no such database");
 
 /** The raw body: Elysia hands it over as text (`parse: "text"`), or nothing when there was none. */
 const textOf = (body: unknown): string => (typeof body === "string" ? body : "");
@@ -35,11 +43,17 @@ const textOf = (body: unknown): string => (typeof body === "string" ? body : "")
  * Bodies are read as text and parsed leniently, because the CentriQS samples carry trailing commas.
  */
 export const databasesDialect = (ctx: SurfaceContext) => {
-  const { engine } = ctx;
+  const { engine, auth } = ctx;
   const table = ctx.options.databasesJobs ?? DEFAULT_DATABASES_JOBS;
 
-  const scoped = (dbid: string, rawId: string): JobView => {
+  /** The dbid as a namespace the caller reaches; any other database does not exist for it. */
+  const database = (dbid: string, principal: Principal): string => {
     const namespace = mustNamespace(dbid);
+    if (!canSee(principal, namespace)) throw noDatabase();
+    return namespace;
+  };
+  const scoped = (dbid: string, rawId: string, principal: Principal): JobView => {
+    const namespace = database(dbid, principal);
     const job = engine.get(mustJobId(rawId));
     if (!job || job.namespace !== namespace) throw new JobdError("NOT_FOUND", "there is no such job in this database");
     return job;
@@ -49,18 +63,26 @@ export const databasesDialect = (ctx: SurfaceContext) => {
   return new Elysia({ name: "dialect-databases", prefix: "/api/databases", detail: { tags: ["databases"] } })
     .onError(({ code, error, request }) => {
       const safe = toSafeError(code, error, (e) => ctx.log("unhandled error", { error: String(e) }));
-      return reply(request, safe.status, { Message: safe.message });
+      const res = reply(request, safe.status, { Message: safe.message });
+      if (safe.status === 401) res.headers.set("www-authenticate", CHALLENGE);
+      return res;
     })
+    // The login route comes before the credential check: it is how a client gets a session.
+    .use(databasesSession(ctx))
+    .derive(({ request }) => ({ principal: auth.authenticate(request, ["sid", "basic"]) }))
     .post(
       "/:dbid/jobs/:job",
-      async ({ params, body, request }) => {
-        const namespace = mustNamespace(params.dbid);
+      async ({ params, body, request, principal }) => {
+        const namespace = database(params.dbid, principal);
+        auth.requireWrite(principal);
         const named = findNamedJob(table, params.job);
         if (!named) throw new JobdError("NOT_FOUND", `there is no job named ${JSON.stringify(params.job)}`);
         const data = readStartBody(textOf(body));
         const reason = named.job.check?.(data);
         if (reason) throw new JobdError("BAD_REQUEST", reason);
-        const job = await engine.create(specFor(named, data, namespace, (kind) => engine.kinds.isBuiltIn(kind)));
+        const job = await engine.create(specFor(named, data, namespace, (kind) => engine.kinds.isBuiltIn(kind)), {
+          owner: principal.name,
+        });
         // StartJob acknowledges the job as accepted (PendingRun); polling shows where it is now.
         return reply(request, 200, { JobId: job.id, Status: STATUS.PendingRun });
       },
@@ -78,7 +100,7 @@ export const databasesDialect = (ctx: SurfaceContext) => {
         },
       },
     )
-    .get("/:dbid/jobs/:job", ({ params, request }) => reply(request, 200, stateOf(scoped(params.dbid, params.job))), {
+    .get("/:dbid/jobs/:job", ({ params, request, principal }) => reply(request, 200, stateOf(scoped(params.dbid, params.job, principal))), {
       params: Params,
       detail: {
         summary: "GetJobState: poll a job",
@@ -90,13 +112,14 @@ export const databasesDialect = (ctx: SurfaceContext) => {
     })
     .put(
       "/:dbid/jobs/:job",
-      async ({ params, body, request }) => {
-        const job = scoped(params.dbid, params.job);
+      async ({ params, body, request, principal }) => {
+        const job = scoped(params.dbid, params.job, principal);
+        auth.requireWrite(principal);
         const button = readButtonIndex(textOf(body));
         const asking = isFinished(job.state) ? undefined : findOpenPrompt(engine, job.id);
         if (!asking) throw new JobdError("NOTHING_ASKED", "the job is not waiting for a response");
         await engine.answer(asking.id, button);
-        return reply(request, 200, stateOf(scoped(params.dbid, params.job)));
+        return reply(request, 200, stateOf(scoped(params.dbid, params.job, principal)));
       },
       {
         params: Params,
@@ -113,8 +136,9 @@ export const databasesDialect = (ctx: SurfaceContext) => {
     )
     .delete(
       "/:dbid/jobs/:job",
-      async ({ params, request }) => {
-        const job = scoped(params.dbid, params.job);
+      async ({ params, request, principal }) => {
+        const job = scoped(params.dbid, params.job, principal);
+        auth.requireWrite(principal);
         await engine.cancel(job.id);
         return reply(request, 200);
       },

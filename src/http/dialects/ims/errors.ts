@@ -13,6 +13,10 @@ export const IMS_CODES = {
   badProject: "IMG.0067",
   /** Unknown system error. */
   system: "IMG.0061",
+  /** The token is incorrect (sent with 401: missing or wrong X-Auth-Token). */
+  badToken: "IMG.0087",
+  /** The role is invalid (403: a read-only token; IMS has no writing job route, so rarely seen). */
+  badRole: "IMG.0026",
 } as const;
 
 export const ImsErrorSchema = t.Object({
@@ -39,4 +43,12 @@ export function imsErrorResponse(status: number, code: string, message: string, 
 
 /** The IMS code for a status that did not come with one. */
 export const codeForStatus = (status: number): string =>
-  status === 404 ? IMS_CODES.jobQuery : status >= 500 ? IMS_CODES.system : IMS_CODES.badRequest;
+  status === 404
+    ? IMS_CODES.jobQuery
+    : status === 401
+      ? IMS_CODES.badToken
+      : status === 403
+        ? IMS_CODES.badRole
+        : status >= 500
+          ? IMS_CODES.system
+          : IMS_CODES.badRequest;
