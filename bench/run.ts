@@ -136,10 +136,17 @@ if (ctx.warnings.length > 0) {
     notes: ctx.warnings,
   });
 }
+/** How this run was started, as a reader would type it again. */
+function commandLine(): string {
+  if (process.env.MAKELEVEL) return "make bench";
+  const env = process.env.JOBD_BIN ? `JOBD_BIN=${process.env.JOBD_BIN} ` : "";
+  return `${env}bun bench/run.ts${Bun.argv.slice(2).map((a) => ` ${a}`).join("")}`;
+}
+
 const out = values.out ?? join(REPO, quick ? "bench/.work/RESULTS.quick.md" : "bench/RESULTS.md");
 const markdown = renderResults(
   {
-    command: quick ? "bun bench/run.ts --quick" : values.only ? `bun bench/run.ts --only ${values.only}` : "make bench",
+    command: commandLine(),
     facts,
     loadAfter: currentLoad(),
     elapsedS: (performance.now() - started) / 1000,

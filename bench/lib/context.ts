@@ -1,4 +1,5 @@
 /** What every figure gets: the run's settings, the binaries, the cores, and small measuring helpers. */
+import { rmSync } from "node:fs";
 import type { Cores } from "./tools.ts";
 import { wrk, wrkScript, type WrkLoad } from "./wrk.ts";
 
@@ -37,7 +38,7 @@ export async function rate(
   seconds: number,
 ): Promise<number> {
   const script = wrkScript(load, ctx.work);
-  const res = await wrk(url, script, { connections, seconds, pin: ctx.cores.load });
+  const res = await wrk(url, script, { connections, seconds, pin: ctx.cores.load }).finally(() => rmSync(script, { force: true }));
   const e = res.errors;
   const bad = e.status + e.timeout + e.read + e.write + e.connect;
   if (bad > 0) {
@@ -52,7 +53,7 @@ export async function rate(
 /** A short run that is not counted, so JIT and caches are warm before the measured runs. */
 export async function warm(ctx: BenchContext, url: string, load: WrkLoad, connections: number): Promise<void> {
   const script = wrkScript(load, ctx.work);
-  await wrk(url, script, { connections, seconds: 1, pin: ctx.cores.load });
+  await wrk(url, script, { connections, seconds: 1, pin: ctx.cores.load }).finally(() => rmSync(script, { force: true }));
 }
 
 /**

@@ -99,6 +99,10 @@ export function renderResults(info: RunInfo, sections: Section[]): string {
     "|---|---|---|---|",
     ...targets.map(({ s, r }) => `| ${s.id} | ${r.label} | ${r.target?.text ?? ""} | ${verdict(r.target)} |`),
     "",
+    failed.length > 0
+      ? "Where a target is missed, docs/performance.md (\"Where the time goes\") says what the profiles show and what would move it."
+      : "",
+    "",
   ];
   for (const s of sections) {
     lines.push(`## ${s.id}. ${s.title}`, "", s.how, "");
