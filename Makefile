@@ -5,7 +5,7 @@ TSC      := node_modules/.bin/tsc
 PORT     ?= $(or $(JOBD_PORT),8080)
 DB       ?= data/jobd.db
 
-.PHONY: run test check build bench dist clean deps
+.PHONY: run test check build bench dist footprint clean deps
 
 deps: node_modules/.installed
 
@@ -45,6 +45,10 @@ dist/jobd-%: $(SOURCES) $(BUILD) package-lock.json
 
 dist/SHA256SUMS: $(DIST_FILES)
 	$(BUN) scripts/build.ts sums
+
+# The footprint table in docs/install.md: size, idle RSS, cold start, RSS after 10k jobs.
+footprint: dist
+	$(BUN) scripts/footprint.ts
 
 bench: deps build
 	$(BUN) bench/run.ts

@@ -10,11 +10,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { distTarget } from "../../scripts/targets.ts";
 import { distBinary } from "./binaries.ts";
-import { arm64Emulator } from "./emulator.ts";
+import { arm64Emulator } from "../../scripts/emulator.ts";
 import { AS_PID1, canUnshare, childrenOf, launch, orphanInto, pidInNamespace, processState, waitUntil } from "./launch.ts";
 import { driveScriptJob, healthz } from "./script-job.ts";
 
-const emulator = arm64Emulator();
+const emulator = arm64Emulator({ install: true });
 const skip = "skip" in emulator ? emulator.skip : null;
 if (skip) console.warn(`tests/dist/arm64.test.ts skipped: ${skip}`);
 const prefix = "prefix" in emulator ? emulator.prefix : [];

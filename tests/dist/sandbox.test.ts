@@ -4,7 +4,7 @@
  * and HOME, and as PID 1 it stops cleanly on SIGTERM or SIGINT and reaps orphaned processes.
  */
 import { afterAll, describe, expect, test } from "bun:test";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { hostTarget } from "../../scripts/targets.ts";
@@ -106,6 +106,33 @@ describe.skipIf(!host)(`${host?.name ?? "host"} binary`, () => {
       expect(existsSync(join(data, "jobd.db"))).toBe(true);
     },
     30_000,
+  );
+
+  const asRoot = process.getuid?.() === 0 && Bun.which("setpriv") !== null;
+  test.skipIf(!asRoot)(
+    `as an unprivileged user (systemd's DynamicUser) it needs write access to nothing but its data directory${asRoot ? "" : " — skipped: needs root and setpriv to switch user"}`,
+    async () => {
+      // Root-owned 0755 directories: readable, not writable, for uid 65534.
+      const cwd = tempDir("cwd");
+      const parent = tempDir("data");
+      const data = join(parent, "jobd");
+      mkdirSync(data);
+      for (const dir of [cwd, parent]) chmodSync(dir, 0o755);
+      chownSync(data, 65534, 65534);
+      const user = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--"];
+      const jobd = await launch([...user, binary, "serve", "--port", "0"], {
+        cwd,
+        env: { ...baseEnv(cwd), JOBD_DATA_DIR: data },
+      });
+      try {
+        expect((await driveScriptJob(jobd.url)).state).toBe("succeeded");
+      } finally {
+        expect(await jobd.stop()).toBe(0);
+      }
+      expect(readdirSync(cwd)).toEqual([]);
+      expect(dbFiles(data)).toEqual([]);
+      expect(statSync(join(data, "jobd.db")).uid).toBe(65534);
+    },
   );
 
   for (const signal of ["SIGTERM", "SIGINT"] as const) {
