@@ -15,6 +15,8 @@ export const nativeEvents = ({ engine, auth }: SurfaceContext, sse: { clients: n
     .get(
     "/api/v1/events",
     ({ query, request, principal, server }) => {
+      // HEAD gets the headers only: a stream that never ends would hold the request (and a client slot) forever.
+      if (request.method === "HEAD") return new Response(null, { headers: { "content-type": "text/event-stream", "cache-control": "no-store" } });
       // A stream stays open for as long as the client listens; pings keep proxies from closing it.
       server?.timeout(request, 0);
       const jobId = query.job;
