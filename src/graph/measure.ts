@@ -19,9 +19,12 @@ export const NODE = {
 export const titleWidth = (text: string): number => Math.ceil(text.length * FONT.title.charWidth);
 export const lineWidth = (text: string): number => Math.ceil(text.length * FONT.line.charWidth);
 
-/** Lines a state shows under its name: its internal transitions. */
-export const internalLines = (internal: { event: string; guard: string | null; actions: string[] }[]): string[] =>
-  internal.map((t) => `${t.event}${t.guard ? ` [${t.guard}]` : ""}${t.actions.length ? ` / ${t.actions.join(", ")}` : ""}`);
+/**
+ * Lines a state shows under its name: its internal transitions, event and guard only (the actions
+ * are in the JSON; in the drawing they would double the width of every box that has one).
+ */
+export const internalLines = (internal: { event: string; guard: string | null }[]): string[] =>
+  [...new Set(internal.map((t) => `${t.event}${t.guard ? ` [${t.guard}]` : ""}`))];
 
 export function headerSize(title: string, lines: string[]): { width: number; height: number } {
   const width = Math.max(NODE.minWidth, titleWidth(title), ...lines.map(lineWidth)) + 2 * NODE.paddingX;

@@ -1,0 +1,45 @@
+// Every kind's statechart, drawn by jobd from the machine definitions compiled into it.
+import { json } from "./api.js";
+import { h, replace } from "./dom.js";
+import { createStatechart } from "./statechart.js";
+
+export async function renderMachines(root, only) {
+  const { machines } = await json("/api/v1/machines");
+  const shown = only ? machines.filter((m) => m.kind === only) : machines;
+  replace(
+    root,
+    h("div", { class: "page-head" }, h("h1", {}, only ? `Machine: ${only}` : "Machines"), only ? h("a", { href: "/ui/machines" }, "all kinds") : null),
+    h(
+      "p",
+      { class: "muted" },
+      "Each kind runs the lifecycle machine (job) and, while running, its own work machine. ",
+      "Any type no built-in kind claims runs on external workers and is drawn as ",
+      h("a", { href: "/ui/machines/external" }, "external"),
+      ".",
+    ),
+    h("nav", { class: "kind-nav" }, machines.map((m) => h("a", { href: `/ui/machines/${encodeURIComponent(m.kind)}` }, m.kind))),
+  );
+  if (shown.length === 0) {
+    root.append(h("div", { class: "error-box" }, `No machine named ${only}.`));
+    return;
+  }
+  for (const m of shown) {
+    const chart = createStatechart();
+    const api = `/api/v1/machines/${encodeURIComponent(m.kind)}`;
+    root.append(
+      h(
+        "section",
+        { class: "card", id: `kind-${m.kind}`, dataset: { kind: m.kind } },
+        h(
+          "div",
+          { class: "section-head" },
+          h("h2", {}, m.kind),
+          h("span", { class: "mono muted small" }, m.version, m.inProcess ? " · runs in jobd" : " · runs on workers"),
+          h("span", { class: "exports" }, "export: ", ["json", "mermaid", "svg"].map((f) => h("a", { href: `${api}?format=${f}`, target: "_blank" }, f))),
+        ),
+        chart.el,
+      ),
+    );
+    await chart.load(`${api}?format=svg`);
+  }
+}
