@@ -40,6 +40,8 @@ export interface TargetOptions {
   http?: Partial<HttpOptions>;
   /** In process only: principals (auth on); the binary takes `--tokens FILE` in `args`. */
   principals?: Principal[];
+  /** The Authorization header the helpers (createJob, getJob, waitFor) send when auth is on. */
+  authorization?: string;
 }
 
 const finished = (job: JobView) => ["succeeded", "failed", "canceled"].includes(job.state);
@@ -47,18 +49,19 @@ const finished = (job: JobView) => ["succeeded", "failed", "canceled"].includes(
 function withHelpers(
   name: Target["name"],
   fetcher: (path: string, init?: RequestInit) => Promise<Response>,
+  authorization?: string,
 ): Omit<Target, "close" | "dir" | "engine" | "clock"> {
   const createJob = async (spec: JobSpec, headers: Record<string, string> = {}) => {
     const res = await fetcher("/api/v1/jobs", {
       method: "POST",
-      headers: { "content-type": "application/json", ...headers },
+      headers: { "content-type": "application/json", ...authHeaders(authorization), ...headers },
       body: JSON.stringify(spec),
     });
     if (res.status !== 201) throw new Error(`create failed: ${res.status} ${await res.text()}`);
     return (await res.json()) as JobView;
   };
   const getJob = async (id: string) => {
-    const res = await fetcher(`/api/v1/jobs/${id}`, { headers: authHeaders() });
+    const res = await fetcher(`/api/v1/jobs/${id}`, { headers: authHeaders(authorization) });
     return res.status === 200 ? ((await res.json()) as JobView) : undefined;
   };
   const waitFor = async (id: string, until = finished, timeoutMs = 10_000) => {
@@ -73,9 +76,9 @@ function withHelpers(
   return { name, fetch: fetcher, createJob, getJob, waitFor };
 }
 
-/** Headers every helper request carries (an admin token once auth lands). */
-export function authHeaders(): Record<string, string> {
-  return {};
+/** Headers every helper request carries: the target's Authorization, when it was given one. */
+export function authHeaders(authorization?: string): Record<string, string> {
+  return authorization ? { authorization } : {};
 }
 
 export async function inProcessTarget(options: TargetOptions = {}): Promise<Target> {
@@ -87,7 +90,7 @@ export async function inProcessTarget(options: TargetOptions = {}): Promise<Targ
   engine.boot();
   const fetcher = (path: string, init?: RequestInit) => app.handle(new Request(`http://localhost${path}`, init));
   return {
-    ...withHelpers("in-process", fetcher),
+    ...withHelpers("in-process", fetcher, options.authorization),
     engine,
     clock,
     dir,
@@ -157,7 +160,7 @@ export async function binaryTarget(options: TargetOptions = {}): Promise<Target>
   const bin = await startBinary({ args: options.args, env: options.env });
   const fetcher = (path: string, init?: RequestInit) => fetch(`${bin.url}${path}`, init);
   return {
-    ...withHelpers("binary", fetcher),
+    ...withHelpers("binary", fetcher, options.authorization),
     dir: bin.dir,
     async close() {
       await bin.stop();
