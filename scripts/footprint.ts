@@ -2,7 +2,7 @@
  * Measures what each `make dist` binary costs on a box and prints the table docs/install.md carries:
  * binary size, idle RSS, cold start to the first 200 from /healthz, RSS after N finished jobs.
  *
- *   make dist && bun scripts/footprint.ts [--dist dist] [--jobs 10000] [--runs 5] [--json]
+ *   make dist && bun scripts/footprint.ts [--dist dist] [--jobs 10000] [--runs 5] [--target NAME]… [--json]
  *
  * A target runs natively when it matches this machine, ARM64 under qemu-user when it is installed
  * (scripts/emulator.ts; its numbers include the emulator and say so), and is left unmeasured
@@ -36,6 +36,7 @@ const { values } = parseArgs({
     jobs: { type: "string", default: "10000" },
     runs: { type: "string", default: "5" },
     json: { type: "boolean", default: false },
+    target: { type: "string", multiple: true },
   },
 });
 const JOBS = Number(values.jobs);
@@ -173,7 +174,7 @@ function table(rows: Row[]): string {
 }
 
 const rows: Row[] = [];
-for (const target of DIST_TARGETS) {
+for (const target of DIST_TARGETS.filter((t) => !values.target || values.target.includes(t.name))) {
   console.error(`measuring ${target.name}…`);
   rows.push(await measure(target));
 }

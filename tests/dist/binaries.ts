@@ -16,7 +16,9 @@ function newestSource(): number {
     if (stat.isDirectory()) for (const entry of readdirSync(path)) walk(join(path, entry));
     else newest = Math.max(newest, stat.mtimeMs);
   };
-  for (const path of ["src", "machines", "scripts", "package.json", "package-lock.json"]) walk(join(ROOT, path));
+  // What `make dist` rebuilds on (the Makefile's SOURCES and BUILD).
+  const inputs = ["src", "machines", "package.json", "package-lock.json", "scripts/build.ts", "scripts/bun-runtime.ts", "scripts/targets.ts"];
+  for (const path of inputs) walk(join(ROOT, path));
   return newest;
 }
 
