@@ -14,8 +14,10 @@ export interface KindSource {
 
 export interface KindSummary {
   kind: string;
+  /** `job@1/script@1`: the lifecycle's version and the work machine's, as stored beside snapshots. */
   version: string;
   inProcess: boolean;
+  description: string;
 }
 
 /** Every type no built-in kind claims runs on external workers; its graph is listed under this name. */
@@ -39,6 +41,12 @@ export class KindGraphs {
       kind,
       version: this.kinds.versionOf(kind),
       inProcess: this.kinds.get(kind).inProcess,
+      description:
+        kind === EXTERNAL_KIND
+          ? "every type no built-in kind claims: leased and run by external workers"
+          : this.kinds.get(kind).inProcess
+            ? "built in: the work runs inside jobd"
+            : "built in: the work runs on external workers",
     }));
   }
 

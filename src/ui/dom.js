@@ -85,6 +85,7 @@ export function throttle(fn, ms) {
 export function setLive(on) {
   const el = document.getElementById("live");
   if (!el) return;
+  el.hidden = false;
   el.textContent = on ? "live" : "offline";
   el.classList.toggle("on", on);
 }

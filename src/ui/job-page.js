@@ -7,6 +7,8 @@ import { createTimeline } from "./timeline.js";
 import { createWireViews } from "./wire-views.js";
 
 const section = (title, ...children) => h("section", { class: "card" }, h("h2", {}, title), ...children);
+const sectionWithTools = (title, tools, ...children) =>
+  h("section", { class: "card" }, h("div", { class: "section-head" }, h("h2", {}, title), tools), ...children);
 
 export async function renderJob(root, id) {
   const base = `/api/v1/jobs/${encodeURIComponent(id)}`;
@@ -43,7 +45,7 @@ export async function renderJob(root, id) {
     h(
       "div",
       { class: "job-grid" },
-      h("div", { class: "main-col" }, section("Statechart", chart.el), section("Timeline", timeline.el)),
+      h("div", { class: "main-col" }, sectionWithTools("Statechart", chart.tools, chart.el), section("Timeline", timeline.el)),
       h(
         "div",
         { class: "side-col" },

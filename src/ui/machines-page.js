@@ -25,6 +25,8 @@ export async function renderMachines(root, only) {
   }
   for (const m of shown) {
     const chart = createStatechart();
+    // Side by side on one page, the whole drawing matters more than its fine print.
+    chart.setFit(true);
     const api = `/api/v1/machines/${encodeURIComponent(m.kind)}`;
     root.append(
       h(
@@ -35,7 +37,8 @@ export async function renderMachines(root, only) {
           { class: "section-head" },
           h("h2", {}, m.kind),
           h("span", { class: "mono muted small" }, m.version, m.inProcess ? " · runs in jobd" : " · runs on workers"),
-          h("span", { class: "exports" }, "export: ", ["json", "mermaid", "svg"].map((f) => h("a", { href: `${api}?format=${f}`, target: "_blank" }, f))),
+          h("span", { class: "exports" }, "export:", ["json", "mermaid", "svg"].map((f) => h("a", { href: `${api}?format=${f}`, target: "_blank" }, f))),
+          chart.tools,
         ),
         chart.el,
       ),

@@ -41,7 +41,8 @@ export function createStatechart() {
   let fit = false;
   const body = h("div", { class: "chart-body" });
   const toggle = h("button", { type: "button", class: "secondary small", onclick: () => setFit(!fit) }, "Fit to width");
-  const el = h("div", { class: "chart" }, h("div", { class: "chart-tools" }, toggle), body);
+  const tools = h("span", { class: "chart-tools" }, toggle);
+  const el = h("div", { class: "chart" }, body);
 
   function setFit(on) {
     fit = on;
@@ -91,5 +92,5 @@ export function createStatechart() {
     body.replaceChildren(svg);
   }
 
-  return { el, load, light, setFit };
+  return { el, tools, load, light, setFit };
 }
