@@ -2,6 +2,7 @@ import { Elysia, t } from "elysia";
 import { notFound } from "../../errors.ts";
 import { KindGraphs, toMermaid, toSvg, type LaidOutGraph } from "../../graph/index.ts";
 import type { SurfaceContext } from "../context.ts";
+import { visibleRecord } from "./access.ts";
 import { ErrorSchema, IdParams } from "./schemas.ts";
 
 const FormatQuery = t.Object({
@@ -30,6 +31,8 @@ function render(graph: LaidOutGraph, format: "json" | "mermaid" | "svg" | undefi
 export const nativeMachines = (ctx: SurfaceContext) => {
   const graphs = new KindGraphs(ctx.engine.kinds);
   return new Elysia({ name: "native-machines", detail: { tags: ["machines"] } })
+    // Graphs hold no job data, but they are part of the API: with tokens on, any principal may read them.
+    .derive(({ request }) => ({ principal: ctx.auth.authenticate(request, ["bearer"]) }))
     .get("/api/v1/machines", () => ({ machines: graphs.list() }), {
       detail: {
         summary: "List machine kinds",
@@ -57,9 +60,8 @@ export const nativeMachines = (ctx: SurfaceContext) => {
     )
     .get(
       "/api/v1/jobs/:id/machine",
-      async ({ params, query }) => {
-        const record = ctx.engine.getRecord(params.id);
-        if (!record) throw notFound();
+      async ({ params, query, principal }) => {
+        const record = visibleRecord(ctx.engine, principal, params.id);
         const graph = graphs.graph(graphs.kindOf(record.kind));
         if (!graph) throw notFound("machine");
         return render(await graph, query.format);
