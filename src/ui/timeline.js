@@ -48,6 +48,9 @@ export function createTimeline(onChoose) {
         ),
       ),
     );
+    // Keep the chosen step (the latest one, when live) in view inside the list, without moving the page.
+    const row = list.querySelector("li.chosen");
+    if (row) list.scrollTop = Math.max(0, row.offsetTop - list.clientHeight + row.offsetHeight + 8);
   }
 
   return {
