@@ -142,6 +142,16 @@ export class SqliteStore implements Store {
   }
 
   findQueuedDue(now: number, inProcess: boolean, types: string[] | null, limit: number): string[] {
+    if (inProcess && types === null) {
+      // Only the due rows, through their own index (0003), then sorted: never a walk of the queue.
+      return this.writer
+        .query<{ id: string }, [number, number]>(
+          `SELECT id FROM jobs INDEXED BY jobs_queued_in_process
+           WHERE state = 'queued' AND in_process = 1 AND run_at <= ? ORDER BY priority DESC, seq LIMIT ?`,
+        )
+        .all(now, limit)
+        .map((r) => r.id);
+    }
     const typeClause = types ? `AND type IN (${types.map(() => "?").join(", ")})` : "";
     return this.writer
       .query<{ id: string }, (string | number)[]>(

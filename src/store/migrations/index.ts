@@ -1,6 +1,7 @@
 // Migrations are embedded in the binary as text; their number is their order.
 import m0001 from "./0001_init.sql" with { type: "text" };
 import m0002 from "./0002_webhooks.sql" with { type: "text" };
+import m0003 from "./0003_queued_due.sql" with { type: "text" };
 
 export interface Migration {
   version: number;
@@ -11,4 +12,5 @@ export interface Migration {
 export const MIGRATIONS: Migration[] = [
   { version: 1, name: "init", sql: m0001 },
   { version: 2, name: "webhooks", sql: m0002 },
+  { version: 3, name: "queued-due", sql: m0003 },
 ];
