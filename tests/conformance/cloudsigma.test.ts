@@ -7,6 +7,7 @@
 import { expect, test } from "bun:test";
 import type { JobSpec } from "../../src/job-view.ts";
 import { eachTarget, type Target } from "../helpers/target.ts";
+import { ADMIN_TOKEN, securedTarget } from "../security/principals.ts";
 
 interface WireJob {
   children: WireJob[];
@@ -133,7 +134,7 @@ const answer = (t: Target, id: string) =>
   });
 
 eachTarget("dialect 004 cloudsigma", (target) => {
-  test.skip("1. without credentials → 401 (skipped: jobd has no principals yet; with no tokens configured every loopback caller is the local admin)", () => {});
+  // Check 1 needs tokens: it runs against a target started with them, at the end of this file.
 
   test("2. the list answers the tastypie envelope with limit 20 and offset 0", async () => {
     const body = await list(target());
@@ -465,4 +466,20 @@ eachTarget(
     }, 30_000);
   },
   { manualClock: true, args: ["--retention-finished", "2s"] },
+);
+
+eachTarget(
+  "dialect 004 cloudsigma, with tokens",
+  (target) => {
+    test("1. without credentials → 401 with a Basic challenge, in the error array; with Basic user:token → 200", async () => {
+      const none = await target().fetch("/api/2.0/jobs/");
+      expect(none.status).toBe(401);
+      expect(none.headers.get("www-authenticate")).toStartWith("Basic");
+      expect(await none.json()).toEqual([{ error_type: "permission", error_message: expect.any(String), error_point: null }]);
+      const ok = await target().fetch("/api/2.0/jobs/", { headers: { authorization: `Basic ${btoa(`me@example.com:${ADMIN_TOKEN}`)}` } });
+      expect(ok.status).toBe(200);
+      expect(((await ok.json()) as { meta: { limit: number } }).meta.limit).toBe(20);
+    });
+  },
+  securedTarget(),
 );

@@ -12,6 +12,7 @@ import { Engine } from "../../src/engine/index.ts";
 import { createApp } from "../../src/http/app.ts";
 import { SqliteStore } from "../../src/store/index.ts";
 import { eachTarget, type Target } from "../helpers/target.ts";
+import { ADMIN_TOKEN, securedTarget } from "../security/principals.ts";
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const JOB_STATE_KEYS = ["JobId", "Status", "Progress", "Request", "Exception"];
@@ -290,7 +291,7 @@ eachTarget(
       await call(target(), "DELETE", `${jobs}/${id}`);
     });
 
-    test.todo("16. no session or credentials → 401 (comes with the auth issue)");
+    // Check 16 needs tokens: it runs against a target started with them, at the end of this file.
 
     test("17. routes under /api/databases that do not exist answer in the dialect's envelope", async () => {
       expect((await call(target(), "GET", `/api/databases/${db}/nothing`)).status).toBe(404);
@@ -374,3 +375,26 @@ describe("dialect 002: the job table is configurable (in process)", () => {
     expect((await handle(`/api/databases/${db}/jobs/DuplicateEntities`, { method: "POST", body: "{}" })).status).toBe(404);
   });
 });
+
+eachTarget(
+  "dialect 002 (CentriQS jobs), with tokens",
+  (target) => {
+    test("16. no session or credentials → 401 with a Basic challenge; a session from PUT …/auth or Basic → 200", async () => {
+      const db = crypto.randomUUID();
+      const started = await target().fetch(`/api/databases/${db}/jobs/DatabaseDataRefresh`, { method: "POST", body: "{}" });
+      expect(started.status).toBe(401);
+      expect(started.headers.get("www-authenticate")).toStartWith("Basic");
+      expect(await started.json()).toEqual({ Message: expect.any(String) });
+      const login = await target().fetch(`/api/databases/${db}/auth`, { method: "PUT", body: JSON.stringify({ User: "me", PasswordHash: ADMIN_TOKEN }) });
+      expect(login.status).toBe(200);
+      const { SessionId } = (await login.json()) as { SessionId: string };
+      const ok = await target().fetch(`/api/databases/${db}/jobs/DatabaseDataRefresh`, { method: "POST", body: "{}", headers: { cookie: `sid=${SessionId}` } });
+      expect(ok.status).toBe(200);
+      const { JobId } = (await ok.json()) as { JobId: string };
+      expect((await target().fetch(`/api/databases/${db}/jobs/${JobId}`)).status).toBe(401);
+      const basic = { authorization: `Basic ${btoa(`me:${ADMIN_TOKEN}`)}` };
+      expect((await target().fetch(`/api/databases/${db}/jobs/${JobId}`, { headers: basic })).status).toBe(200);
+    });
+  },
+  securedTarget(),
+);

@@ -6,6 +6,7 @@
 import { expect, test } from "bun:test";
 import type { JobSpec } from "../../src/job-view.ts";
 import { eachTarget, type Target } from "../helpers/target.ts";
+import { ADMIN_TOKEN, securedTarget } from "../security/principals.ts";
 
 const PROJECT = "ac234de25c6741d2b1273da49eea1b9e";
 const OTHER_PROJECT = "0f1e2d3c4b5a69788796a5b4c3d2e1f0";
@@ -90,7 +91,7 @@ async function expectImsError(t: Target, path: string, statuses: number[], init:
 
 eachTarget("dialect 003 IMS", (target) => {
   test.skip("1. creating routes answer {job_id} — skipped: they are IMS image routes, which jobd does not serve", () => {});
-  test.skip("2. no X-Auth-Token is 401 — skipped: jobd has no tokens yet; every request is trusted on loopback", () => {});
+  // Check 2 needs tokens: it runs against a target started with them, at the end of this file.
 
   test("3-4, 15. a job reads with all eight keys, a known status, its job_id echoed, JSON", async () => {
     const created = await target().createJob(imsJob("imsCreateImageByInstance", [{ sleep: 60_000 }]));
@@ -287,3 +288,19 @@ eachTarget("dialect 003 IMS", (target) => {
     await expectImsError(target(), `/v1/${PROJECT}/jobs/${hex(crypto.randomUUID())}/extra`, [404]);
   });
 });
+
+eachTarget(
+  "dialect 003 IMS, with tokens",
+  (target) => {
+    test("2. no X-Auth-Token is 401 in the IMS envelope; with it the job reads", async () => {
+      const job = await target().createJob({ type: "script", namespace: "proj1", input: { steps: [] } });
+      const path = `/v1/proj1/jobs/${job.id.replaceAll("-", "")}`;
+      const none = await target().fetch(path);
+      expect(none.status).toBe(401);
+      expect(await none.json()).toEqual({ error: { code: "IMG.0087", message: expect.any(String) } });
+      expect((await target().fetch(path, { headers: { "x-auth-token": "not-a-token-at-all" } })).status).toBe(401);
+      expect((await target().fetch(path, { headers: { "x-auth-token": ADMIN_TOKEN } })).status).toBe(200);
+    });
+  },
+  securedTarget(),
+);
