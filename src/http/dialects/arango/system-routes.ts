@@ -36,10 +36,9 @@ const sleep = (ms: number, signal: AbortSignal) =>
 export const systemRoutes = (ctx: SurfaceContext) =>
   new Elysia({ name: "dialect-arango-system" })
     .onError(({ code, error }) => toArangoError(code, error, ctx).toResponse())
-    // ArangoDB authenticates every route; any valid principal may call these.
-    .onBeforeHandle(({ request }) => {
-      caller(ctx, request);
-    })
+    // ArangoDB authenticates every route; any valid principal may call these. A derive runs before
+    // validation, so a caller without credentials gets 401, never a 400 about the query.
+    .derive(({ request }) => ({ principal: caller(ctx, request) }))
     .get(
       "/_api/version",
       ({ query }) => ({
