@@ -130,6 +130,8 @@ export function sizeSweepSection(ctx: BenchContext, points: SizePoint[]): Sectio
       "its range is not shown because the sizes run at different times. Creates add rows during the runs, so each " +
       "size ends a little larger than it started.",
     rows,
-    notes: [],
+    notes: [
+      "The sizes run one after another, minutes apart, so load from elsewhere on a shared machine moves them independently; a scan would show as a fall that grows with the size (1M well below 100k), while a dip at one size with the larger one flat is noise.",
+    ],
   };
 }
