@@ -60,8 +60,11 @@ export function defines(stamp: Stamp): string[] {
 
 /**
  * Builds one executable. `target` undefined: this machine's platform with the running Bun.
- * A server binary must not change behaviour with the directory it starts in, so the executable does
- * not read .env or bunfig.toml from its working directory.
+ * - A server binary must not change behaviour with the directory it starts in, so the executable does
+ *   not read .env or bunfig.toml from its working directory.
+ * - The code ships precompiled to JavaScriptCore bytecode (ESM, for main.ts's top-level await): about
+ *   9 MiB more, and the start to the first 200 takes less than half as long, which matters most on
+ *   the slow CPUs of edge boxes.
  */
 export function buildBinary(options: { target?: DistTarget; outfile: string; quiet?: boolean }): string {
   const { target, outfile } = options;
@@ -69,7 +72,7 @@ export function buildBinary(options: { target?: DistTarget; outfile: string; qui
   const cross = target ? [`--target=${target.bunTarget}`, `--compile-executable-path=${runtimeFor(target)}`] : [];
   mkdirSync(dirname(outfile), { recursive: true });
   const cmd = [
-    process.execPath, "build", "--compile", "--minify", "--sourcemap",
+    process.execPath, "build", "--compile", "--minify", "--sourcemap", "--bytecode", "--format=esm",
     "--no-compile-autoload-dotenv", "--no-compile-autoload-bunfig",
     ...cross, ...defines(stamp),
     join(ROOT, "src", "main.ts"), "--outfile", outfile,
