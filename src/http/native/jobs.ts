@@ -50,6 +50,8 @@ export const nativeJobs = ({ engine, auth }: SurfaceContext) =>
       "/",
       ({ query, principal }) => {
         const limit = query.limit ?? 50;
+        // The schema says so too; checked here as well because numeric query coercion differs by build.
+        if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new JobdError("BAD_REQUEST", "limit must be 1..1000");
         const cursor = query.cursor === undefined ? undefined : Number(query.cursor);
         if (cursor !== undefined && (!Number.isInteger(cursor) || cursor < 0)) {
           throw new JobdError("BAD_REQUEST", "cursor is not valid");
