@@ -1,4 +1,4 @@
-import { createActor, type AnyActor, type AnyMachineSnapshot, type InspectionEvent } from "xstate";
+import { createActor, initialTransition, transition, type AnyActor, type AnyMachineSnapshot, type InspectionEvent } from "xstate";
 
 /** The timer interface XState actors take (`SimulatedClock` in tests). */
 type MachineClock = NonNullable<Parameters<typeof createActor>[1]> extends infer O
@@ -6,7 +6,7 @@ type MachineClock = NonNullable<Parameters<typeof createActor>[1]> extends infer
     ? NonNullable<C>
     : never
   : never;
-import type { ChildEnd, JobEvent, KindDefinition } from "../../machines/index.ts";
+import type { ChildEnd, JobEvent, JobInput, KindDefinition } from "../../machines/index.ts";
 import { JobdError, notFound } from "../errors.ts";
 import { isFinished, type JobSpec, type JobView, type Transition } from "../job-view.ts";
 import type { JobFilter, JobRecord, Store } from "../store/index.ts";
@@ -418,18 +418,15 @@ export class Engine {
     const kindName = spec.kind ?? spec.type;
     const kind = this.kinds.get(kindName);
     const childIds = (spec.children ?? []).map(() => Bun.randomUUIDv7());
-    const actor = createActor(this.kinds.machineFor(kindName), {
-      input: {
-        kind: kindName,
-        input: spec.input ?? null,
-        maxAttempts: spec.maxAttempts ?? kind.defaultMaxAttempts,
-        backoff: spec.backoff ?? DEFAULT_BACKOFF,
-        failurePolicy: spec.failurePolicy ?? "wait-all",
-        interruptPolicy: kind.interruptPolicy,
-      },
-      inspect: (event) => this.onInspect(id, event),
-      ...(this.options.machineClock ? { clock: this.options.machineClock } : {}),
-    });
+    const machine = this.kinds.machineFor(kindName);
+    const input: JobInput = {
+      kind: kindName,
+      input: spec.input ?? null,
+      maxAttempts: spec.maxAttempts ?? kind.defaultMaxAttempts,
+      backoff: spec.backoff ?? DEFAULT_BACKOFF,
+      failurePolicy: spec.failurePolicy ?? "wait-all",
+      interruptPolicy: kind.interruptPolicy,
+    };
     const record: JobRecord = {
       seq: 0,
       id,
@@ -473,14 +470,29 @@ export class Engine {
       callback: spec.callbackUrl ? { url: spec.callbackUrl, events: spec.callbackEvents ?? "finished" } : null,
     };
     record.deadlineAt = nextDeadline(record, { ...this.timing, now });
-    const live: LiveJob = { actor, record, kind, attached: false };
-    this.live.set(id, live);
-    actor.start();
-    if (childIds.length > 0) actor.send({ type: "job.children.added", ids: childIds });
-    record.seq = this.store.insertJob(record, JSON.stringify(actor.getPersistedSnapshot()));
+    const startsNow = record.inProcess && record.runAt <= now;
+    if (startsNow) {
+      // The work starts in this same turn: the job gets its actor at once.
+      const actor = createActor(machine, {
+        input,
+        inspect: (event) => this.onInspect(id, event),
+        ...(this.options.machineClock ? { clock: this.options.machineClock } : {}),
+      });
+      const live: LiveJob = { actor, record, kind, attached: false };
+      this.live.set(id, live);
+      actor.start();
+      if (childIds.length > 0) actor.send({ type: "job.children.added", ids: childIds });
+      record.seq = this.store.insertJob(record, JSON.stringify(actor.getPersistedSnapshot()));
+      live.attached = true;
+      this.touched.add(id);
+    } else {
+      // A job that waits (for a worker, or for its run-at) is born passivated: its first snapshot is
+      // computed purely, and no actor exists until an event wakes it.
+      let [snapshot] = initialTransition(machine, input);
+      if (childIds.length > 0) [snapshot] = transition(machine, snapshot, { type: "job.children.added", ids: childIds });
+      record.seq = this.store.insertJob(record, JSON.stringify(machine.getPersistedSnapshot(snapshot)));
+    }
     this.store.appendTransition({ jobId: id, seq: 1, at: now, event: "job.create", from: "", to: "queued", payload: null });
-    live.attached = true;
-    this.touched.add(id);
     created.push({ ...record });
     this.armIfEarlier(record.deadlineAt);
     // The parent's machine already knows its children's ids; each child is a job of its own.
@@ -488,7 +500,7 @@ export class Engine {
       const childSpec = { ...child, namespace: record.namespace };
       this.insertTree(childSpec, id, { owner: options.owner ?? null }, created, childIds[i]);
     });
-    if (record.inProcess && record.runAt <= now) this.effects.push(() => this.tryStart(id));
+    if (startsNow) this.effects.push(() => this.tryStart(id));
     return id;
   }
 

@@ -1,4 +1,4 @@
-import type { Database } from "bun:sqlite";
+import type { Database, Statement } from "bun:sqlite";
 
 /**
  * Group commit on the one write connection. Writes run at once inside an open transaction (so the
@@ -13,26 +13,37 @@ export class GroupCommit {
   private batchSize = 0;
   onCommit: (info: { size: number; ms: number }) => void = () => {};
 
+  private readonly sql: Record<"begin" | "savepoint" | "release" | "rollbackTo" | "commit", Statement>;
+
   constructor(
     private readonly db: Database,
     private readonly maxBatch = 2000,
-  ) {}
+  ) {
+    // Prepared once: these run around every write.
+    this.sql = {
+      begin: db.prepare("BEGIN IMMEDIATE"),
+      savepoint: db.prepare("SAVEPOINT w"),
+      release: db.prepare("RELEASE w"),
+      rollbackTo: db.prepare("ROLLBACK TO w"),
+      commit: db.prepare("COMMIT"),
+    };
+  }
 
   run<T>(fn: () => T): T {
     if (!this.open) {
-      this.db.exec("BEGIN IMMEDIATE");
+      this.sql.begin.run();
       this.open = true;
     }
-    this.db.exec("SAVEPOINT w");
+    this.sql.savepoint.run();
     try {
       const out = fn();
-      this.db.exec("RELEASE w");
+      this.sql.release.run();
       this.batchSize++;
       this.schedule();
       return out;
     } catch (error) {
-      this.db.exec("ROLLBACK TO w");
-      this.db.exec("RELEASE w");
+      this.sql.rollbackTo.run();
+      this.sql.release.run();
       this.schedule();
       throw error;
     }
@@ -56,7 +67,7 @@ export class GroupCommit {
     this.batchSize = 0;
     const started = performance.now();
     try {
-      this.db.exec("COMMIT");
+      this.sql.commit.run();
       this.open = false;
     } catch (error) {
       this.open = false;
