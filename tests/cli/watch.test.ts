@@ -205,7 +205,8 @@ describe("jobd watch piped", () => {
   });
 
   test("--json streams the server's events as NDJSON and ends with the finished job", async () => {
-    const job = await create(script([{ sleep: 300 }, { progress: 50, message: "half" }, { sleep: 300 }, { succeed: "done" }]));
+    // The first sleep leaves room for the CLI to start and subscribe on a loaded machine: events are not replayed.
+    const job = await create(script([{ sleep: 1500 }, { progress: 50, message: "half" }, { sleep: 300 }, { succeed: "done" }]));
     const r = await cli(["watch", job.id, "--json"], { url: server.url });
     expect(r.code).toBe(0);
     const lines = r.stdout.trim().split("\n").map((l) => JSON.parse(l) as { event: string; data: Record<string, unknown> });
