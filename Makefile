@@ -30,7 +30,7 @@ SOURCES  := $(shell find src machines -type f 2>/dev/null) package.json
 BUILD    := scripts/build.ts scripts/bun-runtime.ts scripts/targets.ts
 
 # Stamped with version, commit, target and build date (`jobd version`); see scripts/build.ts.
-dist/jobd: $(SOURCES) $(BUILD)
+dist/jobd: $(SOURCES) $(BUILD) | node_modules/.installed
 	$(BUN) scripts/build.ts native --outfile dist/jobd
 
 # One file per platform plus SHA256SUMS. Each runtime comes from Bun's npm package for that
@@ -40,7 +40,7 @@ DIST_FILES   := $(addprefix dist/jobd-,$(DIST_TARGETS))
 
 dist: deps $(DIST_FILES) dist/SHA256SUMS
 
-dist/jobd-%: $(SOURCES) $(BUILD) package-lock.json
+dist/jobd-%: $(SOURCES) $(BUILD) package-lock.json | node_modules/.installed
 	$(BUN) scripts/build.ts $*
 
 dist/SHA256SUMS: $(DIST_FILES)
