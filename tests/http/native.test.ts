@@ -53,6 +53,9 @@ eachTarget("native API", (target) => {
     expect((await target().fetch("/api/v1/jobs?state=nope")).status).toBe(400);
     expect((await target().fetch("/api/v1/jobs?limit=0")).status).toBe(400);
     expect((await target().fetch("/api/v1/jobs?cursor=-4")).status).toBe(400);
+    // Schema-only bounds: the compiled binary must validate exactly as the app in process does.
+    expect((await target().fetch("/api/v1/jobs/01890000-0000-7000-8000-000000000000/wait?timeout=-5")).status).toBe(400);
+    expect((await target().fetch("/api/v1/jobs/01890000-0000-7000-8000-000000000000/wait?timeout=600000")).status).toBe(400);
   });
 
   test("prompt and answer: 400 for a bad button or nothing asked, and nothing changes", async () => {
