@@ -6,6 +6,7 @@
  */
 import { expect, test } from "bun:test";
 import type { JobSpec } from "../../src/job-view.ts";
+import { call } from "../helpers/call.ts";
 import { eachTarget, type Target } from "../helpers/target.ts";
 import { ADMIN_TOKEN, securedTarget } from "../security/principals.ts";
 
@@ -52,17 +53,6 @@ const held = (type = "drive_clone", progress = 40): JobSpec => ({
   maxAttempts: 1,
 });
 
-async function call(t: Target, path: string, init: RequestInit = {}) {
-  const res = await t.fetch(path, init);
-  const text = await res.text();
-  let body: unknown = text;
-  try {
-    body = text ? JSON.parse(text) : null;
-  } catch {
-    // Not JSON: kept as text for the assertion to show.
-  }
-  return { status: res.status, headers: res.headers, body };
-}
 
 /** Every job object, and every child embedded in it, any depth (checks 3, 4, 18). */
 function expectJob(value: unknown): WireJob {

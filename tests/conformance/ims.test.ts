@@ -5,6 +5,7 @@
  */
 import { expect, test } from "bun:test";
 import type { JobSpec } from "../../src/job-view.ts";
+import { call } from "../helpers/call.ts";
 import { eachTarget, type Target } from "../helpers/target.ts";
 import { ADMIN_TOKEN, securedTarget } from "../security/principals.ts";
 
@@ -62,17 +63,6 @@ function expectImsJob(body: unknown): ImsJob {
   return job;
 }
 
-async function call(t: Target, path: string, init: RequestInit = {}): Promise<{ status: number; type: string; body: unknown }> {
-  const res = await t.fetch(path, init);
-  const text = await res.text();
-  let body: unknown = text;
-  try {
-    body = text ? JSON.parse(text) : null;
-  } catch {
-    // Not JSON: kept as text for the assertion to show.
-  }
-  return { status: res.status, type: res.headers.get("content-type") ?? "", body };
-}
 
 async function query(t: Target, jobId: string, project = PROJECT): Promise<ImsJob> {
   const res = await call(t, `/v1/${project}/jobs/${jobId}`);

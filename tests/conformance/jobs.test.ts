@@ -5,6 +5,7 @@
  */
 import { expect, test } from "bun:test";
 import type { JobSpec } from "../../src/job-view.ts";
+import { call } from "../helpers/call.ts";
 import { eachTarget, type Target } from "../helpers/target.ts";
 
 interface WireJob {
@@ -37,28 +38,16 @@ function expectJob(body: unknown): WireJob {
   return job;
 }
 
-async function call(t: Target, method: string, path: string): Promise<{ status: number; type: string; body: unknown }> {
-  const res = await t.fetch(path, { method });
-  const text = await res.text();
-  let body: unknown = text;
-  try {
-    body = text ? JSON.parse(text) : null;
-  } catch {
-    // Not JSON: kept as text for the assertion to show.
-  }
-  return { status: res.status, type: res.headers.get("content-type") ?? "", body };
-}
-
 /** A successful read: 200, JSON (check 15), a well-formed Job. */
 async function read(t: Target, method: "GET" | "DELETE", path: string): Promise<WireJob> {
-  const res = await call(t, method, path);
+  const res = await call(t, path, { method });
   expect(res.status).toBe(200);
   expect(res.type.startsWith("application/json")).toBe(true);
   return expectJob(res.body);
 }
 
 async function expectProblem(t: Target, method: string, path: string, status: number): Promise<void> {
-  const res = await call(t, method, path);
+  const res = await call(t, path, { method });
   expect(res.status).toBe(status);
   expect(res.type.startsWith("application/problem+json")).toBe(true);
   expect(res.body).toMatchObject({ status, title: expect.any(String), type: expect.any(String) });
@@ -223,7 +212,7 @@ eachTarget("dialect 000 jobs", (target) => {
     await target().waitFor(done.id);
     await target().waitFor(plain.id);
     const list = async () => {
-      const res = await call(target(), "GET", "/jobs");
+      const res = await call(target(), "/jobs");
       expect(res.status).toBe(200);
       expect(res.type.startsWith("application/json")).toBe(true);
       return (res.body as unknown[]).map(expectJob);
