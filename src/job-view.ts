@@ -127,3 +127,22 @@ export interface Transition {
   to: string;
   payload: unknown;
 }
+
+/** What a worker learns from every call (heartbeat, prompt): is the job still wanted, what was answered. */
+export interface WorkerStatus {
+  id: string;
+  state: JobState;
+  lease: Lease | null;
+  cancelRequested: boolean;
+  progress: Progress;
+  prompt: Omit<Prompt, "askedAt"> | null;
+  /** Every prompt answer of this job, in the order the prompts were asked. */
+  answers: number[];
+}
+
+export interface PromptOutcome extends WorkerStatus {
+  /** The prompt's place in `answers`: its answer is `answers[index]` once given. */
+  index: number;
+  answered: boolean;
+  button: number | null;
+}

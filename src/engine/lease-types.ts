@@ -1,5 +1,4 @@
 /** What the worker API asks of Leases and what it answers (see leases.ts). */
-import type { JobState, Lease, Progress, Prompt } from "../job-view.ts";
 
 export const LEASE_LIMITS = { minMs: 500, maxMs: 3_600_000, maxWaitMs: 60_000, maxJobs: 100 } as const;
 
@@ -34,20 +33,4 @@ export interface PromptRequest {
   signal?: AbortSignal;
 }
 
-/** What a worker learns from every call: is it still wanted, and what was answered. */
-export interface WorkerStatus {
-  id: string;
-  state: JobState;
-  lease: Lease | null;
-  cancelRequested: boolean;
-  progress: Progress;
-  prompt: Omit<Prompt, "askedAt"> | null;
-  answers: number[];
-}
-
-export interface PromptOutcome extends WorkerStatus {
-  /** The prompt's place in `answers`: its answer is `answers[index]` once given. */
-  index: number;
-  answered: boolean;
-  button: number | null;
-}
+export type { PromptOutcome, WorkerStatus } from "../job-view.ts";
