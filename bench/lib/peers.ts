@@ -9,13 +9,14 @@ interface PerSecond {
   perSecond: number;
 }
 
-export async function bullmqAdd(ctx: BenchContext, redisPort: number, concurrency: number, seconds: number): Promise<number> {
+/** One BullMQ baseline script (Node, on the load core) against the bench's redis-server. */
+async function bullmq(ctx: BenchContext, script: string, redisPort: number, concurrency: number, seconds: number): Promise<number> {
   redisFlush(redisPort);
   const res = await runJson<PerSecond>(
     [
       ...ctx.cores.load,
       "node",
-      join(ctx.repo, "bench/baselines/bullmq-add.mjs"),
+      join(ctx.repo, "bench/baselines", script),
       "--port", String(redisPort),
       "--concurrency", String(concurrency),
       "--seconds", String(seconds),
@@ -27,23 +28,11 @@ export async function bullmqAdd(ctx: BenchContext, redisPort: number, concurrenc
   return res.perSecond;
 }
 
-export async function bullmqEndToEnd(ctx: BenchContext, redisPort: number, concurrency: number, seconds: number): Promise<number> {
-  redisFlush(redisPort);
-  const res = await runJson<PerSecond>(
-    [
-      ...ctx.cores.load,
-      "node",
-      join(ctx.repo, "bench/baselines/bullmq-e2e.mjs"),
-      "--port", String(redisPort),
-      "--concurrency", String(concurrency),
-      "--seconds", String(seconds),
-      "--warmup", ctx.quick ? "0.3" : "1",
-      "--data", JSON.stringify(INPUT),
-    ],
-    { cwd: ctx.repo },
-  );
-  return res.perSecond;
-}
+export const bullmqAdd = (ctx: BenchContext, redisPort: number, concurrency: number, seconds: number) =>
+  bullmq(ctx, "bullmq-add.mjs", redisPort, concurrency, seconds);
+
+export const bullmqEndToEnd = (ctx: BenchContext, redisPort: number, concurrency: number, seconds: number) =>
+  bullmq(ctx, "bullmq-e2e.mjs", redisPort, concurrency, seconds);
 
 /** Rows per second from bench/baselines/sqlite-inserts.ts, on the server's core. */
 export async function sqliteInserts(ctx: BenchContext, mode: "autocommit" | "batch", keys: "v7" | "v4", seconds: number): Promise<number> {
