@@ -1,4 +1,4 @@
-import { createActor, initialTransition, transition, type AnyActor, type AnyMachineSnapshot, type InspectionEvent } from "xstate";
+import { createActor, type AnyActor, type AnyMachineSnapshot, type InspectionEvent } from "xstate";
 
 /** The timer interface XState actors take (`SimulatedClock` in tests). */
 type MachineClock = NonNullable<Parameters<typeof createActor>[1]> extends infer O
@@ -10,6 +10,7 @@ import type { ChildEnd, JobEvent, JobInput, KindDefinition } from "../../machine
 import { JobdError, notFound } from "../errors.ts";
 import { isFinished, type JobSpec, type JobView, type Transition } from "../job-view.ts";
 import type { JobFilter, JobRecord, Store } from "../store/index.ts";
+import { BirthSnapshots } from "./birth.ts";
 import { Bus } from "./bus.ts";
 import { systemClock, type Clock } from "./clock.ts";
 import { checkSpec, DEFAULT_BACKOFF } from "./check-spec.ts";
@@ -69,6 +70,9 @@ export class Engine {
   private readonly retentionAfterReceiptMs: number;
   private readonly maxRunning: number;
   private readonly live = new Map<string, LiveJob>();
+  private readonly births = new BirthSnapshots();
+  /** Records written in the open transaction: a create answers from here instead of reading back. */
+  private readonly recent = new Map<string, JobRecord>();
   private effects: (() => void)[] = [];
   private touched = new Set<string>();
   private draining = false;
@@ -85,7 +89,10 @@ export class Engine {
   constructor(private readonly options: EngineOptions) {
     this.store = options.store;
     this.metrics = new EngineMetrics(this.store, this.bus);
-    this.store.onCommit((info) => this.bus.emit("store:commit", info));
+    this.store.onCommit((info) => {
+      this.recent.clear();
+      this.bus.emit("store:commit", info);
+    });
     this.clock = options.clock ?? systemClock;
     const outbound = options.outbound ?? (async () => true);
     this.kinds = new KindRegistry(options.httpClient ?? fetchClient(outbound));
@@ -138,8 +145,12 @@ export class Engine {
 
   async create(spec: JobSpec, options: CreateOptions = {}): Promise<JobView> {
     const id = this.createNow(spec, options);
+    // The job as this create left it; an existing job (idempotency key) is read back instead.
+    const record = this.recent.get(id);
+    const children = record && spec.children?.length ? this.store.findChildIds(id).map((c) => this.recent.get(c)) : [];
     await this.store.committed();
-    return this.mustView(id);
+    if (!record || children.some((c) => c === undefined)) return this.mustView(id);
+    return toView(record, children as JobRecord[]);
   }
 
   /** Creates the job tree inside the open transaction and returns the root id (not yet durable). */
@@ -212,6 +223,7 @@ export class Engine {
     next.deadlineAt = nextDeadline(next, { ...this.timing, now: this.now() });
     const live = this.live.get(id);
     if (live) live.record = next;
+    this.recent.set(id, next);
     this.store.write(() => this.store.updateJob(next, this.snapshotOf(id)));
     this.armIfEarlier(next.deadlineAt);
     return next;
@@ -488,12 +500,11 @@ export class Engine {
     } else {
       // A job that waits (for a worker, or for its run-at) is born passivated: its first snapshot is
       // computed purely, and no actor exists until an event wakes it.
-      let [snapshot] = initialTransition(machine, input);
-      if (childIds.length > 0) [snapshot] = transition(machine, snapshot, { type: "job.children.added", ids: childIds });
-      record.seq = this.store.insertJob(record, JSON.stringify(machine.getPersistedSnapshot(snapshot)));
+      record.seq = this.store.insertJob(record, JSON.stringify(this.births.snapshot(machine, input, childIds)));
     }
     this.store.appendTransition({ jobId: id, seq: 1, at: now, event: "job.create", from: "", to: "queued", payload: null });
     created.push({ ...record });
+    this.recent.set(id, record);
     this.armIfEarlier(record.deadlineAt);
     // The parent's machine already knows its children's ids; each child is a job of its own.
     (spec.children ?? []).forEach((child, i) => {
@@ -684,6 +695,7 @@ export class Engine {
       };
     }
     live.record = next;
+    this.recent.set(next.id, next);
     // Transitions started inside the actor (a timer, the work's own progress) settle here too.
     this.touched.add(next.id);
     if (!this.draining) queueMicrotask(() => this.drain());
@@ -755,6 +767,7 @@ export class Engine {
       this.live.delete(record.id);
     }
     this.store.deleteJob(record.id);
+    this.recent.delete(record.id);
     const deleted = { id: record.id, namespace: record.namespace, state: record.state, type: record.type };
     this.afterCommit(() => this.bus.emit("job:deleted", deleted));
   }
