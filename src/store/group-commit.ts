@@ -12,6 +12,13 @@ export class GroupCommit {
   private scheduled = false;
   private batchSize = 0;
   onCommit: (info: { size: number; ms: number }) => void = () => {};
+  /** performance.now() of the last COMMIT (0 before the first). */
+  lastCommitAt = 0;
+
+  /** True while a transaction is open (writes waiting for their COMMIT). */
+  get busy(): boolean {
+    return this.open;
+  }
 
   private readonly sql: Record<"begin" | "savepoint" | "release" | "rollbackTo" | "commit", Statement>;
 
@@ -79,7 +86,8 @@ export class GroupCommit {
       for (const w of waiters) w.reject(error);
       return;
     }
-    this.onCommit({ size, ms: performance.now() - started });
+    this.lastCommitAt = performance.now();
+    this.onCommit({ size, ms: this.lastCommitAt - started });
     for (const w of waiters) w.resolve();
   }
 

@@ -36,6 +36,8 @@ export class SqliteStore implements Store {
   private readonly updateStmt: Statement;
   private readonly findById: Statement<DbJob, [string]>;
   private readonly readById: Statement<DbJob, [string]>;
+  private readonly checkpointer: ReturnType<typeof setInterval>;
+  private checkpointedAt = 0;
 
   constructor(readonly path: string) {
     this.writer = openWriteConnection(path);
@@ -51,6 +53,8 @@ export class SqliteStore implements Store {
     );
     this.findById = this.writer.prepare(`SELECT ${JOB_COLUMNS} FROM jobs WHERE id = ?`);
     this.readById = this.reader.prepare(`SELECT ${JOB_COLUMNS} FROM jobs WHERE id = ?`);
+    this.checkpointer = setInterval(() => this.idleCheckpoint(), 250);
+    this.checkpointer.unref?.();
   }
 
   write<T>(fn: () => T): T {
@@ -303,7 +307,23 @@ export class SqliteStore implements Store {
     this.writer.query("VACUUM INTO ?").run(path);
   }
 
+  /**
+   * Checkpoints the WAL when the writer has been idle for a moment, so that the checkpoint's I/O
+   * falls between requests instead of inside a commit that requests wait on.
+   */
+  private idleCheckpoint(): void {
+    if (this.commits.busy || performance.now() - this.commits.lastCommitAt < 200) return;
+    if (this.commits.lastCommitAt <= this.checkpointedAt) return;
+    this.checkpointedAt = performance.now();
+    try {
+      this.writer.exec("PRAGMA wal_checkpoint(PASSIVE)");
+    } catch {
+      // A busy reader only makes the checkpoint partial; the next idle moment finishes it.
+    }
+  }
+
   close(): void {
+    clearInterval(this.checkpointer);
     this.commits.flush();
     if (this.reader !== this.writer) this.reader.close();
     this.writer.close();
