@@ -11,6 +11,7 @@ import { JobdError, notFound } from "../errors.ts";
 import { isFinished, type JobSpec, type JobView, type Transition } from "../job-view.ts";
 import type { JobFilter, JobRecord, Store } from "../store/index.ts";
 import { BirthSnapshots } from "./birth.ts";
+import { newRecord } from "./new-record.ts";
 import { Bus } from "./bus.ts";
 import { systemClock, type Clock } from "./clock.ts";
 import { checkSpec, DEFAULT_BACKOFF } from "./check-spec.ts";
@@ -18,7 +19,7 @@ import { fetchClient, KindRegistry, type HttpClient } from "./kinds.ts";
 import { longPoll } from "./long-poll.ts";
 import { EngineMetrics } from "./metrics.ts";
 import { Webhooks, type WebhookOptions } from "./webhooks.ts";
-import { nextDeadline, project, type Timing } from "./projection.ts";
+import { dueAction, nextDeadline, project, type Timing } from "./projection.ts";
 import { toView } from "./view.ts";
 
 export interface EngineOptions {
@@ -361,29 +362,17 @@ export class Engine {
     const record = this.current(id);
     if (!record) return;
     try {
-      if (isFinished(record.state)) {
-        if (record.expiresAt !== null && record.expiresAt <= now) {
-          // A kept sub-job loses its own expiry (so its deadline stops firing); its parent's removal takes it.
-          if (this.keptByParent(record)) this.patch(id, () => ({ expiresAt: null }));
-          else this.store.write(() => this.deleteTree(record));
-        }
-        return;
-      }
-      if (record.state === "queued") {
-        if (record.inProcess) this.tryStart(id);
-        else this.afterCommit(() => this.bus.emit("job:queued", { job: record }));
-      } else if (record.timeoutMs !== null && record.startedAt !== null && record.startedAt + record.timeoutMs <= now) {
-        this.apply(id, { type: "job.timeout" });
-      } else if (record.lease && record.lease.expiresAt <= now) {
-        this.apply(id, { type: "job.lease.expired" });
-      } else if (record.state === "waiting" && record.prompt?.deadline !== undefined && record.prompt.deadline <= now) {
-        this.apply(id, { type: "job.prompt.expired" });
-      } else if (
-        record.state === "cancelling" &&
-        record.cancelRequestedAt !== null &&
-        record.cancelRequestedAt + this.timing.cancelGraceMs <= now
-      ) {
-        this.apply(id, { type: "job.cancel.expired" });
+      const action = dueAction(record, { ...this.timing, now });
+      if (action?.kind === "expire") {
+        // A kept sub-job loses its own expiry (so its deadline stops firing); its parent's removal takes it.
+        if (this.keptByParent(record)) this.patch(id, () => ({ expiresAt: null }));
+        else this.store.write(() => this.deleteTree(record));
+      } else if (action?.kind === "start") {
+        this.tryStart(id);
+      } else if (action?.kind === "announce") {
+        this.afterCommit(() => this.bus.emit("job:queued", { job: record }));
+      } else if (action?.kind === "send") {
+        this.apply(id, action.event);
       }
     } finally {
       // A deadline that nothing moved must not fire again and again.
@@ -391,6 +380,7 @@ export class Engine {
       if (after && after.deadlineAt !== null && after.deadlineAt <= now) this.patch(id, () => ({ deadlineAt: null }));
     }
   }
+
 
   private arm(): void {
     if (this.closed || this.options.autoTick === false) return;
@@ -439,48 +429,7 @@ export class Engine {
       failurePolicy: spec.failurePolicy ?? "wait-all",
       interruptPolicy: kind.interruptPolicy,
     };
-    const record: JobRecord = {
-      seq: 0,
-      id,
-      type: spec.type,
-      kind: kindName,
-      description: spec.description ?? spec.type,
-      namespace: spec.namespace ?? "default",
-      owner: options.owner ?? null,
-      state: "queued",
-      stateValue: "queued",
-      inProcess: kind.inProcess,
-      progressPercent: 0,
-      progressMessage: "",
-      ownProgress: false,
-      prompt: null,
-      answers: [],
-      input: spec.input ?? null,
-      result: null,
-      error: null,
-      resources: spec.resources ?? [],
-      parentId,
-      failurePolicy: spec.failurePolicy ?? "wait-all",
-      attempts: 0,
-      maxAttempts: spec.maxAttempts ?? kind.defaultMaxAttempts,
-      backoff: spec.backoff ?? DEFAULT_BACKOFF,
-      timeoutMs: spec.timeoutMs ?? null,
-      runAt: spec.runAt ?? now,
-      priority: spec.priority ?? 0,
-      idempotencyKey: parentId === null ? (options.idempotencyKey ?? null) : null,
-      lease: null,
-      cancelRequestedAt: null,
-      createdAt: now,
-      startedAt: null,
-      finishedAt: null,
-      updatedAt: now,
-      receivedAt: null,
-      expiresAt: null,
-      deadlineAt: null,
-      logSeq: 1,
-      machineVersion: this.kinds.versionOf(kindName),
-      callback: spec.callbackUrl ? { url: spec.callbackUrl, events: spec.callbackEvents ?? "finished" } : null,
-    };
+    const record = newRecord({ id, spec, parentId, kind, kindName, options, now, machineVersion: this.kinds.versionOf(kindName) });
     record.deadlineAt = nextDeadline(record, { ...this.timing, now });
     const startsNow = record.inProcess && record.runAt <= now;
     if (startsNow) {

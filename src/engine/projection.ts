@@ -1,5 +1,5 @@
 import type { AnyMachineSnapshot } from "xstate";
-import type { JobContext } from "../../machines/index.ts";
+import type { JobContext, JobEvent } from "../../machines/index.ts";
 import { isFinished, type JobState } from "../job-view.ts";
 import type { JobRecord } from "../store/index.ts";
 
@@ -90,4 +90,29 @@ export function nextDeadline(r: JobRecord, t: Pick<Timing, "cancelGraceMs" | "no
       if (r.expiresAt !== null) candidates.push(r.expiresAt);
   }
   return candidates.length > 0 ? Math.min(...candidates) : null;
+}
+
+/** What a due deadline asks of the engine. The twin of nextDeadline: it reads the same fields. */
+export type DueAction =
+  | { kind: "expire" }
+  | { kind: "start" }
+  | { kind: "announce" }
+  | { kind: "send"; event: JobEvent }
+  | null;
+
+export function dueAction(r: JobRecord, t: Pick<Timing, "cancelGraceMs" | "now">): DueAction {
+  const { now } = t;
+  if (isFinished(r.state)) return r.expiresAt !== null && r.expiresAt <= now ? { kind: "expire" } : null;
+  if (r.state === "queued") return r.inProcess ? { kind: "start" } : { kind: "announce" };
+  if (r.timeoutMs !== null && r.startedAt !== null && r.startedAt + r.timeoutMs <= now) {
+    return { kind: "send", event: { type: "job.timeout" } };
+  }
+  if (r.lease && r.lease.expiresAt <= now) return { kind: "send", event: { type: "job.lease.expired" } };
+  if (r.state === "waiting" && r.prompt?.deadline !== undefined && r.prompt.deadline <= now) {
+    return { kind: "send", event: { type: "job.prompt.expired" } };
+  }
+  if (r.state === "cancelling" && r.cancelRequestedAt !== null && r.cancelRequestedAt + t.cancelGraceMs <= now) {
+    return { kind: "send", event: { type: "job.cancel.expired" } };
+  }
+  return null;
 }
