@@ -12,6 +12,8 @@ export class GroupCommit {
   private scheduled = false;
   private batchSize = 0;
   onCommit: (info: { size: number; ms: number }) => void = () => {};
+  /** Runs inside the transaction just before its COMMIT (the store sends its waiting row writes). */
+  beforeCommit: () => void = () => {};
   /** performance.now() of the last COMMIT (0 before the first). */
   lastCommitAt = 0;
 
@@ -74,6 +76,7 @@ export class GroupCommit {
     this.batchSize = 0;
     const started = performance.now();
     try {
+      this.beforeCommit();
       this.sql.commit.run();
       this.open = false;
     } catch (error) {

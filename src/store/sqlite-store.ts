@@ -27,6 +27,9 @@ const toTransition = (r: DbTransition): Transition => ({
 
 const COLUMN_NAMES = JOB_COLUMNS.split(", ").filter((c) => c !== "seq");
 
+/** A row write waiting to go out: every column with its seq, as an INSERT or an UPDATE. */
+type RowWrite = { insert: boolean; params: ReturnType<typeof toParams> & { seq: number } };
+
 export class SqliteStore implements Store {
   readonly writer: Database;
   readonly reader: Database;
@@ -38,18 +41,38 @@ export class SqliteStore implements Store {
   private readonly readById: Statement<DbJob, [string]>;
   private readonly checkpointer: ReturnType<typeof setInterval>;
   private checkpointedAt = 0;
+  /**
+   * Row writes not yet sent to SQLite. A job changes several times in one group commit (created,
+   * started, finished); only its last row matters, so writes wait here and go out once, before any
+   * query on the write connection reads the jobs table and before the COMMIT.
+   */
+  private readonly pending = new Map<string, RowWrite>();
+  /** Inside write(): what each touched id was in `pending` before it, to undo on a failed write. */
+  private undo: Map<string, RowWrite | undefined> | null = null;
+  private lastSeq: number;
 
   constructor(readonly path: string) {
     this.writer = openWriteConnection(path);
     this.migrated = migrate(this.writer);
     this.reader = path === ":memory:" ? this.writer : openReadConnection(path);
     this.commits = new GroupCommit(this.writer);
-    const cols = [...COLUMN_NAMES, "snapshot"];
+    this.commits.beforeCommit = () => {
+      try {
+        this.settle();
+      } finally {
+        // A failed batch is rolled back whole; nothing of it may ride into the next one.
+        this.pending.clear();
+      }
+    };
+    const cols = ["seq", ...COLUMN_NAMES, "snapshot"];
     this.insertStmt = this.writer.prepare(
-      `INSERT INTO jobs (${cols.join(", ")}) VALUES (${cols.map((c) => `$${c}`).join(", ")}) RETURNING seq`,
+      `INSERT INTO jobs (${cols.join(", ")}) VALUES (${cols.map((c) => `$${c}`).join(", ")})`,
     );
+    // seq is handed out here (so an insert can wait in `pending`); AUTOINCREMENT's counter stays the floor.
+    this.lastSeq =
+      this.writer.query<{ seq: number }, []>("SELECT seq FROM sqlite_sequence WHERE name = 'jobs'").get()?.seq ?? 0;
     this.updateStmt = this.writer.prepare(
-      `UPDATE jobs SET ${cols.filter((c) => c !== "id").map((c) => `${c} = $${c}`).join(", ")} WHERE id = $id`,
+      `UPDATE jobs SET ${cols.filter((c) => c !== "id" && c !== "seq").map((c) => `${c} = $${c}`).join(", ")} WHERE id = $id`,
     );
     this.findById = this.writer.prepare(`SELECT ${JOB_COLUMNS} FROM jobs WHERE id = ?`);
     this.readById = this.reader.prepare(`SELECT ${JOB_COLUMNS} FROM jobs WHERE id = ?`);
@@ -58,7 +81,44 @@ export class SqliteStore implements Store {
   }
 
   write<T>(fn: () => T): T {
-    return this.commits.run(fn);
+    const outer = this.undo;
+    this.undo = new Map();
+    try {
+      return this.commits.run(fn);
+    } catch (error) {
+      // The savepoint rolled back what this write sent to SQLite; put `pending` back as it was too.
+      for (const [id, before] of this.undo) {
+        if (before) this.pending.set(id, before);
+        else this.pending.delete(id);
+      }
+      throw error;
+    } finally {
+      const inner = this.undo;
+      this.undo = outer;
+      if (outer) for (const [id, before] of inner) if (!outer.has(id)) outer.set(id, before);
+    }
+  }
+
+  /** The connection for client reads; with `:memory:` it is the writer, which must send its waiting rows first. */
+  private readDb(): Database {
+    if (this.reader === this.writer) this.settle();
+    return this.reader;
+  }
+
+  /** Sends the waiting row writes. Runs before reads of the jobs table on the writer and before COMMIT. */
+  private settle(): void {
+    if (this.pending.size === 0) return;
+    for (const [id, write] of this.pending) {
+      if (this.undo && !this.undo.has(id)) this.undo.set(id, write);
+      if (write.insert) this.insertStmt.run(write.params);
+      else this.updateStmt.run(write.params);
+    }
+    this.pending.clear();
+  }
+
+  private remember(id: string, write: RowWrite): void {
+    if (this.undo && !this.undo.has(id)) this.undo.set(id, this.pending.get(id));
+    this.pending.set(id, write);
   }
 
   committed(): Promise<void> {
@@ -70,15 +130,20 @@ export class SqliteStore implements Store {
   }
 
   insertJob(job: JobRecord, snapshot: string | null): number {
-    const row = this.insertStmt.get(toParams(job, snapshot)) as { seq: number };
-    return row.seq;
+    const seq = ++this.lastSeq;
+    this.remember(job.id, { insert: true, params: { ...toParams(job, snapshot), seq } });
+    return seq;
   }
 
   updateJob(job: JobRecord, snapshot: string | null): void {
-    this.updateStmt.run(toParams(job, snapshot));
+    const waiting = this.pending.get(job.id);
+    // A row still waiting to be inserted is inserted with its latest values.
+    const params = { ...toParams(job, snapshot), seq: waiting?.params.seq ?? job.seq };
+    this.remember(job.id, { insert: waiting?.insert ?? false, params });
   }
 
   deleteJob(id: string): void {
+    this.settle();
     this.writer.query("DELETE FROM transitions WHERE job_id = ?").run(id);
     this.writer.query("DELETE FROM jobs WHERE id = ?").run(id);
   }
@@ -92,11 +157,13 @@ export class SqliteStore implements Store {
   }
 
   findJobById(id: string): JobRecord | undefined {
+    this.settle();
     const row = this.findById.get(id);
     return row ? toRecord(row) : undefined;
   }
 
   findSnapshot(id: string): { snapshot: string | null; machineVersion: string } | undefined {
+    this.settle();
     const row = this.writer
       .query<{ snapshot: string | null; machine_version: string }, [string]>(
         "SELECT snapshot, machine_version FROM jobs WHERE id = ?",
@@ -106,6 +173,7 @@ export class SqliteStore implements Store {
   }
 
   findJobByIdempotencyKey(namespace: string, key: string): JobRecord | undefined {
+    this.settle();
     const row = this.writer
       .query<DbJob, [string, string]>(`SELECT ${JOB_COLUMNS} FROM jobs WHERE namespace = ? AND idempotency_key = ?`)
       .get(namespace, key);
@@ -113,6 +181,7 @@ export class SqliteStore implements Store {
   }
 
   findChildIds(parentId: string): string[] {
+    this.settle();
     return this.writer
       .query<{ id: string; seq: number }, [string]>("SELECT id, seq FROM jobs WHERE parent_id = ?")
       .all(parentId)
@@ -121,6 +190,7 @@ export class SqliteStore implements Store {
   }
 
   findDueDeadlines(now: number, limit: number): string[] {
+    this.settle();
     return this.writer
       .query<{ id: string }, [number, number]>(
         "SELECT id FROM jobs WHERE deadline_at IS NOT NULL AND deadline_at <= ? ORDER BY deadline_at LIMIT ?",
@@ -130,6 +200,7 @@ export class SqliteStore implements Store {
   }
 
   findNextDeadline(): number | null {
+    this.settle();
     const row = this.writer
       .query<{ at: number | null }, []>("SELECT MIN(deadline_at) AS at FROM jobs WHERE deadline_at IS NOT NULL")
       .get();
@@ -137,6 +208,7 @@ export class SqliteStore implements Store {
   }
 
   findWorkingInProcess(): string[] {
+    this.settle();
     return this.writer
       .query<{ id: string }, []>(
         "SELECT id FROM jobs WHERE in_process = 1 AND state IN ('running', 'cancelling') ORDER BY seq",
@@ -146,6 +218,7 @@ export class SqliteStore implements Store {
   }
 
   findQueuedDue(now: number, inProcess: boolean, types: string[] | null, limit: number): string[] {
+    this.settle();
     if (inProcess && types === null) {
       // Only the due rows, through their own index (0003), then sorted: never a walk of the queue.
       return this.writer
@@ -167,6 +240,7 @@ export class SqliteStore implements Store {
   }
 
   findLeasable(now: number, types: string[], namespaces: string[] | null, limit: number): string[] {
+    this.settle();
     const nsClause = namespaces ? `AND namespace IN (${namespaces.map(() => "?").join(", ")})` : "";
     return this.writer
       .query<{ id: string }, (string | number)[]>(
@@ -179,19 +253,20 @@ export class SqliteStore implements Store {
   }
 
   readJobById(id: string): JobRecord | undefined {
+    if (this.reader === this.writer) this.settle();
     const row = this.readById.get(id);
     return row ? toRecord(row) : undefined;
   }
 
   readJobBySeq(seq: number): JobRecord | undefined {
-    const row = this.reader.query<DbJob, [number]>(`SELECT ${JOB_COLUMNS} FROM jobs WHERE seq = ?`).get(seq);
+    const row = this.readDb().query<DbJob, [number]>(`SELECT ${JOB_COLUMNS} FROM jobs WHERE seq = ?`).get(seq);
     return row ? toRecord(row) : undefined;
   }
 
   readChildren(parentId: string): JobRecord[] {
     // Sorted here, not by ORDER BY: with ORDER BY over the partial index jobs_parent, SQLite spends
     // ~30 µs per call even when there are no children (most jobs), and every job view reads this.
-    return this.reader
+    return this.readDb()
       .query<DbJob, [string]>(`SELECT ${JOB_COLUMNS} FROM jobs WHERE parent_id = ?`)
       .all(parentId)
       .sort((a, b) => a.seq - b.seq)
@@ -209,7 +284,7 @@ export class SqliteStore implements Store {
             ? "updated_at DESC, seq DESC"
             : "seq DESC";
     const sql = `SELECT ${JOB_COLUMNS} FROM jobs ${where} ORDER BY ${order} LIMIT ? OFFSET ?`;
-    return this.reader
+    return this.readDb()
       .query<DbJob, (string | number | null)[]>(sql)
       .all(...params, filter.limit, filter.offset ?? 0)
       .map(toRecord);
@@ -217,21 +292,21 @@ export class SqliteStore implements Store {
 
   countJobs(filter: JobFilter): number {
     const { where, params } = whereClause(filter);
-    const row = this.reader
+    const row = this.readDb()
       .query<{ n: number }, (string | number | null)[]>(`SELECT COUNT(*) AS n FROM jobs ${where}`)
       .get(...params);
     return row?.n ?? 0;
   }
 
   readTransitions(jobId: string): Transition[] {
-    return this.reader
+    return this.readDb()
       .query<DbTransition, [string]>("SELECT * FROM transitions WHERE job_id = ? ORDER BY seq")
       .all(jobId)
       .map(toTransition);
   }
 
   countByState(): { state: string; type: string; count: number }[] {
-    return this.reader
+    return this.readDb()
       .query<{ state: string; type: string; count: number }, []>(
         "SELECT state, type, COUNT(*) AS count FROM jobs GROUP BY state, type",
       )
@@ -239,13 +314,14 @@ export class SqliteStore implements Store {
   }
 
   countActiveLeases(): number {
-    const row = this.reader
+    const row = this.readDb()
       .query<{ n: number }, []>("SELECT COUNT(*) AS n FROM jobs WHERE in_process = 0 AND state IN ('running', 'cancelling')")
       .get();
     return row?.n ?? 0;
   }
 
   setLogSeq(id: string, logSeq: number): void {
+    this.settle();
     this.writer.query("UPDATE jobs SET log_seq = ? WHERE id = ?").run(logSeq, id);
   }
 
@@ -303,6 +379,7 @@ export class SqliteStore implements Store {
   }
 
   backup(path: string): void {
+    this.settle();
     this.commits.flush();
     this.writer.query("VACUUM INTO ?").run(path);
   }

@@ -102,3 +102,47 @@ describe("group commit", () => {
     db.close();
   });
 });
+
+describe("row writes wait for the commit", () => {
+  const record = (id: string, state: "queued" | "running" | "succeeded") =>
+    ({
+      seq: 0, id, type: "t", kind: "t", description: "d", namespace: "default", owner: null, state, stateValue: state,
+      inProcess: false, progressPercent: 0, progressMessage: "", ownProgress: false, prompt: null, answers: [], input: null,
+      result: null, error: null, resources: [], parentId: null, failurePolicy: "wait-all", attempts: 0, maxAttempts: 1,
+      backoff: { type: "fixed", delayMs: 1 }, timeoutMs: null, runAt: 0, priority: 0, idempotencyKey: null, lease: null,
+      cancelRequestedAt: null, createdAt: 0, startedAt: null, finishedAt: null, updatedAt: 0, receivedAt: null,
+      expiresAt: null, deadlineAt: null, logSeq: 1, machineVersion: "v", callback: null,
+    }) as const;
+
+  test("a job created and changed in one batch is one row with its last values, visible to writer queries", async () => {
+    const store = new SqliteStore(tempDb());
+    const a = record("01890000-0000-7000-8000-0000000000aa", "queued");
+    const seq = store.write(() => store.insertJob({ ...a }, "{}"));
+    store.write(() => store.updateJob({ ...a, seq, state: "running", stateValue: "running" }, "{}"));
+    expect(store.findJobById(a.id)?.state).toBe("running");
+    store.write(() => store.updateJob({ ...a, seq, state: "succeeded", stateValue: "succeeded" }, "{}"));
+    expect(store.readJobById(a.id)).toBeUndefined();
+    await store.committed();
+    expect(store.readJobById(a.id)).toMatchObject({ seq, state: "succeeded" });
+    const next = store.write(() => store.insertJob({ ...record("01890000-0000-7000-8000-0000000000bb", "queued") }, "{}"));
+    expect(next).toBe(seq + 1);
+    await store.committed();
+    store.close();
+  });
+
+  test("a failed write takes back its own waiting row writes, not the ones before it", async () => {
+    const store = new SqliteStore(tempDb());
+    const a = record("01890000-0000-7000-8000-0000000000cc", "queued");
+    const seq = store.write(() => store.insertJob({ ...a }, "{}"));
+    expect(() =>
+      store.write(() => {
+        store.updateJob({ ...a, seq, state: "running", stateValue: "running" }, "{}");
+        store.findJobById(a.id); // sends the waiting rows inside this write's savepoint
+        throw new Error("boom");
+      }),
+    ).toThrow("boom");
+    await store.committed();
+    expect(store.readJobById(a.id)?.state).toBe("queued");
+    store.close();
+  });
+});
