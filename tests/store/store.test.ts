@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { GroupCommit } from "../../src/store/group-commit.ts";
-import { MIGRATIONS, schemaVersion, SqliteStore } from "../../src/store/index.ts";
+import { MIGRATIONS, schemaVersion, SqliteStore, type JobRecord } from "../../src/store/index.ts";
 
 const dirs: string[] = [];
 const tempDb = () => {
@@ -104,15 +104,14 @@ describe("group commit", () => {
 });
 
 describe("row writes wait for the commit", () => {
-  const record = (id: string, state: "queued" | "running" | "succeeded") =>
-    ({
+  const record = (id: string, state: "queued" | "running" | "succeeded"): JobRecord => ({
       seq: 0, id, type: "t", kind: "t", description: "d", namespace: "default", owner: null, state, stateValue: state,
       inProcess: false, progressPercent: 0, progressMessage: "", ownProgress: false, prompt: null, answers: [], input: null,
       result: null, error: null, resources: [], parentId: null, failurePolicy: "wait-all", attempts: 0, maxAttempts: 1,
       backoff: { type: "fixed", delayMs: 1 }, timeoutMs: null, runAt: 0, priority: 0, idempotencyKey: null, lease: null,
       cancelRequestedAt: null, createdAt: 0, startedAt: null, finishedAt: null, updatedAt: 0, receivedAt: null,
       expiresAt: null, deadlineAt: null, logSeq: 1, machineVersion: "v", callback: null,
-    }) as const;
+  });
 
   test("a job created and changed in one batch is one row with its last values, visible to writer queries", async () => {
     const store = new SqliteStore(tempDb());
