@@ -4,22 +4,14 @@ import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { JobView, Transition } from "../../src/job-view.ts";
 import { startBinary, type RunningBinary } from "../helpers/target.ts";
-import { cli, script } from "./run-cli.ts";
+import { cli, script, serverApi } from "./run-cli.ts";
 
 // Each test starts binaries and subprocesses; a loaded machine needs more than the 5 s default.
 setDefaultTimeout(30_000);
 
 let server: RunningBinary;
 const run = (args: string[], options: Parameters<typeof cli>[1] = {}) => cli(args, { url: server.url, ...options });
-const api = async <T>(path: string, init?: RequestInit): Promise<T> => (await fetch(`${server.url}${path}`, init)).json() as Promise<T>;
-const waitFor = async (id: string, until: (j: JobView) => boolean): Promise<JobView> => {
-  for (let i = 0; i < 500; i++) {
-    const job = await api<JobView>(`/api/v1/jobs/${id}`);
-    if (until(job)) return job;
-    await Bun.sleep(20);
-  }
-  throw new Error(`job ${id} never got there`);
-};
+const { api, waitFor } = serverApi(() => server.url);
 const submitJson = async (args: string[]): Promise<JobView> => {
   const r = await run(["submit", ...args, "--json"]);
   expect(r.code).toBe(0);

@@ -1,5 +1,6 @@
 /** Runs the compiled `jobd` as a subprocess, the way a person or a script would. */
 import { spawnSync } from "node:child_process";
+import type { JobView } from "../../src/job-view.ts";
 import { BINARY } from "../helpers/target.ts";
 
 export interface CliResult {
@@ -49,3 +50,17 @@ export function ensureTool(tool: string, pkg = tool): string {
 
 /** A script job: progress steps, sleeps, prompts, an ending. */
 export const script = (steps: unknown[], extra: Record<string, unknown> = {}) => ({ type: "script", input: { steps }, ...extra });
+
+/** The server's native API, for the tests' own setup and checks (not through the CLI). */
+export const serverApi = (url: () => string) => {
+  const api = async <T>(path: string, init?: RequestInit): Promise<T> => (await fetch(`${url()}${path}`, init)).json() as Promise<T>;
+  const waitFor = async (id: string, until: (j: JobView) => boolean): Promise<JobView> => {
+    for (let i = 0; i < 500; i++) {
+      const job = await api<JobView>(`/api/v1/jobs/${id}`);
+      if (until(job)) return job;
+      await Bun.sleep(20);
+    }
+    throw new Error(`job ${id} never got there`);
+  };
+  return { api, waitFor };
+};

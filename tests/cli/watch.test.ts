@@ -7,7 +7,7 @@ import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { JobView } from "../../src/job-view.ts";
 import { BINARY, startBinary, type RunningBinary } from "../helpers/target.ts";
-import { cli, ensureTool, script } from "./run-cli.ts";
+import { cli, ensureTool, script, serverApi } from "./run-cli.ts";
 
 // Each test starts binaries and subprocesses; a loaded machine needs more than the 5 s default.
 setDefaultTimeout(30_000);
@@ -16,17 +16,9 @@ let server: RunningBinary;
 let tmux: string;
 const socket = `jobd-cli-test-${process.pid}`;
 
-const api = async <T>(path: string, init?: RequestInit): Promise<T> => (await fetch(`${server.url}${path}`, init)).json() as Promise<T>;
+const { api, waitFor } = serverApi(() => server.url);
 const create = (spec: unknown): Promise<JobView> =>
   api<JobView>("/api/v1/jobs", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(spec) });
-const waitFor = async (id: string, until: (j: JobView) => boolean): Promise<JobView> => {
-  for (let i = 0; i < 500; i++) {
-    const job = await api<JobView>(`/api/v1/jobs/${id}`);
-    if (until(job)) return job;
-    await Bun.sleep(20);
-  }
-  throw new Error(`job ${id} never got there`);
-};
 
 /** A terminal running one command; `exitFile` gets the command's exit code when it ends. */
 class Terminal {
