@@ -465,7 +465,8 @@ export class Engine {
   }
 
   private tryStart(id: string): void {
-    if (this.workingCount() >= this.maxRunning) {
+    // Working actors are a subset of live ones: only a full house needs counting.
+    if (this.live.size >= this.maxRunning && this.workingCount() >= this.maxRunning) {
       this.backlog = true;
       return;
     }
