@@ -2,19 +2,11 @@
 // Usage: node bench/baselines/bullmq-add.mjs --port P --concurrency N --seconds S --data JSON [--warmup S]
 // Prints one JSON line: { adds, seconds, perSecond }.
 import { Queue } from "bullmq";
-import { parseArgs } from "node:util";
+import { bullmqArgs } from "./bullmq-args.mjs";
 
-const { values } = parseArgs({
-  options: {
-    port: { type: "string" },
-    concurrency: { type: "string", default: "50" },
-    seconds: { type: "string", default: "3" },
-    warmup: { type: "string", default: "1" },
-    data: { type: "string", default: "{}" },
-  },
-});
-const connection = { host: "127.0.0.1", port: Number(values.port) };
-const data = JSON.parse(values.data);
+const values = bullmqArgs();
+const connection = { host: "127.0.0.1", port: values.port };
+const data = values.data;
 const queue = new Queue(`bench-add-${process.pid}`, { connection });
 await queue.waitUntilReady();
 
@@ -28,11 +20,11 @@ async function drive(ms) {
     }
   };
   const started = performance.now();
-  await Promise.all(Array.from({ length: Number(values.concurrency) }, loop));
+  await Promise.all(Array.from({ length: values.concurrency }, loop));
   return { adds, seconds: (performance.now() - started) / 1000 };
 }
 
-await drive(Number(values.warmup) * 1000);
-const { adds, seconds } = await drive(Number(values.seconds) * 1000);
+await drive(values.warmup * 1000);
+const { adds, seconds } = await drive(values.seconds * 1000);
 await queue.close();
 console.log(JSON.stringify({ adds, seconds, perSecond: adds / seconds }));

@@ -3,20 +3,12 @@
 // Usage: node bench/baselines/bullmq-e2e.mjs --port P --concurrency N --seconds S --data JSON [--warmup S]
 // Prints one JSON line: { completed, adds, seconds, perSecond }.
 import { Queue, Worker } from "bullmq";
-import { parseArgs } from "node:util";
+import { bullmqArgs } from "./bullmq-args.mjs";
 
-const { values } = parseArgs({
-  options: {
-    port: { type: "string" },
-    concurrency: { type: "string", default: "50" },
-    seconds: { type: "string", default: "3" },
-    warmup: { type: "string", default: "1" },
-    data: { type: "string", default: "{}" },
-  },
-});
-const concurrency = Number(values.concurrency);
-const connection = { host: "127.0.0.1", port: Number(values.port), maxRetriesPerRequest: null };
-const data = JSON.parse(values.data);
+const values = bullmqArgs();
+const concurrency = values.concurrency;
+const connection = { host: "127.0.0.1", port: values.port, maxRetriesPerRequest: null };
+const data = values.data;
 const name = `bench-e2e-${process.pid}`;
 const queue = new Queue(name, { connection });
 let completed = 0;
@@ -33,11 +25,11 @@ const producers = Array.from({ length: concurrency }, async () => {
   }
 });
 
-await new Promise((r) => setTimeout(r, Number(values.warmup) * 1000));
+await new Promise((r) => setTimeout(r, values.warmup * 1000));
 const from = completed;
 const addsFrom = adds;
 const started = performance.now();
-await new Promise((r) => setTimeout(r, Number(values.seconds) * 1000));
+await new Promise((r) => setTimeout(r, values.seconds * 1000));
 const seconds = (performance.now() - started) / 1000;
 const done = completed - from;
 const added = adds - addsFrom;
