@@ -20,7 +20,7 @@ import { longPoll } from "./long-poll.ts";
 import { EngineMetrics } from "./metrics.ts";
 import { Webhooks, type WebhookOptions } from "./webhooks.ts";
 import { dueAction, nextDeadline, project, type Timing } from "./projection.ts";
-import { toView } from "./view.ts";
+import { toView, ViewMemo } from "./view.ts";
 
 export interface EngineOptions {
   store: Store;
@@ -74,6 +74,7 @@ export class Engine {
   private readonly births = new BirthSnapshots();
   /** Records written in the open transaction: a create answers from here instead of reading back. */
   private readonly recent = new Map<string, JobRecord>();
+  private readonly views = new ViewMemo();
   private effects: (() => void)[] = [];
   private touched = new Set<string>();
   private draining = false;
@@ -277,7 +278,7 @@ export class Engine {
 
   get(id: string): JobView | undefined {
     const record = this.store.readJobById(id);
-    return record ? toView(record, this.store.readChildren(record.id)) : undefined;
+    return record ? this.viewOf(record) : undefined;
   }
 
   getRecord(id: string): JobRecord | undefined {
@@ -301,7 +302,7 @@ export class Engine {
   }
 
   viewOf(record: JobRecord): JobView {
-    return toView(record, this.store.readChildren(record.id));
+    return this.views.of(record, this.store.readChildren(record.id));
   }
 
   list(filter: JobFilter): JobView[] {

@@ -1,6 +1,7 @@
 import type { JobView } from "../job-view.ts";
 import { isFinished } from "../job-view.ts";
 import type { JobRecord } from "../store/index.ts";
+import { deepFreeze } from "../deep-freeze.ts";
 import { redactInput } from "./redact.ts";
 
 /**
@@ -57,3 +58,24 @@ export function toView(r: JobRecord, children: JobRecord[]): JobView {
     callbackUrl: r.callback?.url ?? null,
   };
 }
+
+/**
+ * Views of committed records, kept while the record and its children are the same objects. The store
+ * hands out one frozen object per committed row until a commit changes it, so "same object" means
+ * "unchanged"; a WeakMap lets a view go when its record does. Views handed out are frozen too.
+ */
+export class ViewMemo {
+  private readonly views = new WeakMap<JobRecord, { children: JobRecord[]; view: JobView }>();
+
+  of(record: JobRecord, children: JobRecord[]): JobView {
+    // Only the store's shared records are frozen; any other record may change under the same object.
+    if (!Object.isFrozen(record)) return toView(record, children);
+    const kept = this.views.get(record);
+    if (kept && sameItems(kept.children, children)) return kept.view;
+    const view = deepFreeze(toView(record, children));
+    this.views.set(record, { children, view });
+    return view;
+  }
+}
+
+const sameItems = <T>(a: readonly T[], b: readonly T[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);

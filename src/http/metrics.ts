@@ -2,12 +2,27 @@ import { Elysia } from "elysia";
 import type { Histogram } from "../engine/metrics.ts";
 import type { SurfaceContext } from "./context.ts";
 
-/** HTTP requests by route template and status, counted by a global after-response hook. */
+/**
+ * HTTP requests by route template and status, counted by a global after-response hook. Kept as
+ * nested maps so that counting a request builds no key: the method and route strings are the same
+ * objects on every request, and the status is a number.
+ */
 export class HttpMetrics {
-  readonly requests = new Map<string, number>();
+  private readonly counts = new Map<string, Map<string, Map<number, { n: number }>>>();
+
   count(method: string, route: string, status: number): void {
-    const key = `${method}\0${route}\0${status}`;
-    this.requests.set(key, (this.requests.get(key) ?? 0) + 1);
+    let routes = this.counts.get(method);
+    if (!routes) this.counts.set(method, (routes = new Map()));
+    let statuses = routes.get(route);
+    if (!statuses) routes.set(route, (statuses = new Map()));
+    const counter = statuses.get(status);
+    if (counter) counter.n++;
+    else statuses.set(status, { n: 1 });
+  }
+
+  *requests(): Generator<{ method: string; route: string; status: number; n: number }> {
+    for (const [method, routes] of this.counts)
+      for (const [route, statuses] of routes) for (const [status, { n }] of statuses) yield { method, route, status, n };
   }
 }
 
@@ -36,9 +51,8 @@ export function renderMetrics(ctx: SurfaceContext, http: HttpMetrics, sseClients
   histogram(out, "jobd_store_commit_milliseconds", "Group commit latency.", m.commitLatency);
   histogram(out, "jobd_store_commit_batch_size", "Writes per group commit.", m.commitBatch);
   out.push("# HELP jobd_http_requests_total HTTP requests, by method, route and status.", "# TYPE jobd_http_requests_total counter");
-  for (const [key, n] of http.requests) {
-    const [method = "", route = "", status = ""] = key.split("\0");
-    out.push(`jobd_http_requests_total${labels({ method, route, status })} ${n}`);
+  for (const { method, route, status, n } of http.requests()) {
+    out.push(`jobd_http_requests_total${labels({ method, route, status: String(status) })} ${n}`);
   }
   out.push("# HELP jobd_leases_active Jobs held by external workers.", "# TYPE jobd_leases_active gauge");
   out.push(`jobd_leases_active ${ctx.engine.activeLeases()}`);

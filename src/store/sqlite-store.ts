@@ -3,6 +3,7 @@ import type { Transition } from "../job-view.ts";
 import { migrate, openReadConnection, openWriteConnection } from "./db.ts";
 import { GroupCommit } from "./group-commit.ts";
 import { JOB_COLUMNS, toParams, toRecord, type DbJob, type JobRecord } from "./job-record.ts";
+import { ReadCache } from "./read-cache.ts";
 import type { Delivery, JobFilter, NewDelivery, Store } from "./store.ts";
 
 interface DbTransition {
@@ -50,6 +51,8 @@ export class SqliteStore implements Store {
   /** Inside write(): what each touched id was in `pending` before it, to undo on a failed write. */
   private undo: Map<string, RowWrite | undefined> | null = null;
   private lastSeq: number;
+  /** Committed rows that client reads asked for, dropped by the commit that changes them. */
+  private readonly cache = new ReadCache();
 
   constructor(readonly path: string) {
     this.writer = openWriteConnection(path);
@@ -60,6 +63,7 @@ export class SqliteStore implements Store {
       try {
         this.settle();
       } finally {
+        this.cache.committing();
         // A failed batch is rolled back whole; nothing of it may ride into the next one.
         this.pending.clear();
       }
@@ -132,6 +136,7 @@ export class SqliteStore implements Store {
   insertJob(job: JobRecord, snapshot: string | null): number {
     const seq = ++this.lastSeq;
     this.remember(job.id, { insert: true, params: { ...toParams(job, snapshot), seq } });
+    this.cache.written(job.id, job.parentId, true);
     return seq;
   }
 
@@ -140,10 +145,12 @@ export class SqliteStore implements Store {
     // A row still waiting to be inserted is inserted with its latest values.
     const params = { ...toParams(job, snapshot), seq: waiting?.params.seq ?? job.seq };
     this.remember(job.id, { insert: waiting?.insert ?? false, params });
+    this.cache.written(job.id, job.parentId, waiting?.insert ?? false);
   }
 
   deleteJob(id: string): void {
     this.settle();
+    this.cache.changedAny(id);
     this.writer.query("DELETE FROM transitions WHERE job_id = ?").run(id);
     this.writer.query("DELETE FROM jobs WHERE id = ?").run(id);
   }
@@ -253,9 +260,11 @@ export class SqliteStore implements Store {
   }
 
   readJobById(id: string): JobRecord | undefined {
+    const cached = this.cache.record(id);
+    if (cached) return cached;
     if (this.reader === this.writer) this.settle();
     const row = this.readById.get(id);
-    return row ? toRecord(row) : undefined;
+    return row ? this.cache.keepRecord(toRecord(row)) : undefined;
   }
 
   readJobBySeq(seq: number): JobRecord | undefined {
@@ -264,13 +273,21 @@ export class SqliteStore implements Store {
   }
 
   readChildren(parentId: string): JobRecord[] {
+    const ids = this.cache.childIds(parentId);
+    if (ids) {
+      const records = ids.map((id) => this.readJobById(id));
+      // A child deleted since the list was kept drops every list; this is only a guard.
+      if (records.every((r) => r !== undefined)) return records as JobRecord[];
+    }
     // Sorted here, not by ORDER BY: with ORDER BY over the partial index jobs_parent, SQLite spends
     // ~30 µs per call even when there are no children (most jobs), and every job view reads this.
-    return this.readDb()
+    const rows = this.readDb()
       .query<DbJob, [string]>(`SELECT ${JOB_COLUMNS} FROM jobs WHERE parent_id = ?`)
       .all(parentId)
       .sort((a, b) => a.seq - b.seq)
-      .map(toRecord);
+      .map((row) => this.cache.record(row.id) ?? this.cache.keepRecord(toRecord(row)));
+    this.cache.keepChildIds(parentId, rows.map((r) => r.id));
+    return rows;
   }
 
   readJobs(filter: JobFilter): JobRecord[] {
@@ -322,6 +339,7 @@ export class SqliteStore implements Store {
 
   setLogSeq(id: string, logSeq: number): void {
     this.settle();
+    this.cache.changedAny(id);
     this.writer.query("UPDATE jobs SET log_seq = ? WHERE id = ?").run(logSeq, id);
   }
 

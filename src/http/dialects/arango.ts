@@ -20,7 +20,8 @@ export const arangoDialect = (ctx: SurfaceContext) => {
   const unmatched = unmatchedRequests(ctx);
   return (
     new Elysia({ name: "dialect-arango" })
-      .onRequest(queueAsyncRequests(ctx))
+      // A hook container ({ fn, isAsync }) is what Elysia stores for any hook; its type accepts only the fn.
+      .onRequest(queueAsyncRequests(ctx) as unknown as ReturnType<typeof queueAsyncRequests>["fn"])
       // `route` is unset only when no route matched: a route's own 404 is left to its surface.
       // The hook must be `async` itself: Elysia awaits only handlers it can see are async.
       .onError({ as: "global" }, async ({ code, route, request }) =>

@@ -6,6 +6,7 @@
 import { Elysia, t } from "elysia";
 import { canSee, type Principal } from "../../auth/index.ts";
 import type { SurfaceContext } from "../context.ts";
+import { JsonMemo } from "../json-memo.ts";
 import { toSafeError } from "../errors.ts";
 import type { JobView } from "../../job-view.ts";
 import { codeForStatus, IMS_CODES, ImsError, imsErrorResponse, ImsErrorSchema } from "./ims/errors.ts";
@@ -53,6 +54,9 @@ export const imsDialect = (ctx: SurfaceContext) => {
     return job;
   };
 
+  // A job without sub-jobs shows only itself, so its answer can be kept for as long as it is unchanged.
+  const wire = new JsonMemo<JobView>(imsJobOf, (job) => job.children.length === 0);
+
   const methodNotAllowed = ({ request }: { request: Request }) =>
     imsErrorResponse(405, IMS_CODES.badRequest, `The method ${request.method} is not allowed; use GET.`, { allow: "GET" });
   const noRoute = () => imsErrorResponse(404, IMS_CODES.badRequest, "The requested resource does not exist.");
@@ -65,7 +69,7 @@ export const imsDialect = (ctx: SurfaceContext) => {
     })
     // IAM tokens travel in X-Auth-Token; a jobd token is taken there (and nowhere else on this surface).
     .derive(({ request }) => ({ principal: auth.authenticate(request, ["x-auth-token"]) }))
-    .get("/v1/:project_id/jobs/:job_id", ({ params, principal }) => imsJobOf(find(params.job_id, params.project_id, principal)), {
+    .get("/v1/:project_id/jobs/:job_id", ({ params, principal }) => wire.response(find(params.job_id, params.project_id, principal)), {
       params: JobParams,
       detail: {
         summary: "Query an asynchronous job",

@@ -6,6 +6,7 @@
 import { Elysia, t } from "elysia";
 import { canSee, canWrite, visibleNamespaces, type Principal } from "../../auth/index.ts";
 import type { SurfaceContext } from "../context.ts";
+import { JsonMemo } from "../json-memo.ts";
 import { toSafeError } from "../errors.ts";
 import { JobdError } from "../../errors.ts";
 import { isFinished, type JobView } from "../../job-view.ts";
@@ -43,6 +44,7 @@ export const jobsDialect = (ctx: SurfaceContext) => {
     return job && job.receivedAt === null && canSee(principal, job.namespace) ? job : undefined;
   };
   const methodNotAllowed = (allow: string) => () => problem(405, `only ${allow} is allowed here`, { allow });
+  const wire = new JsonMemo<JobView>(toWireJob);
 
   return new Elysia({ name: "dialect-jobs", detail: { tags: ["dialect: jobs (Crystite)"] } })
     .onError(({ code, error }) => {
@@ -79,7 +81,7 @@ export const jobsDialect = (ctx: SurfaceContext) => {
         // A HEAD request is only a look, never a receipt; nor is a read-only token's read (it changes nothing).
         const takesReceipt = isFinished(job.state) && !peek && request.method !== "HEAD" && canWrite(principal);
         if (takesReceipt && !(await engine.receive(id))) throw noJob();
-        return toWireJob(job);
+        return wire.response(job);
       },
       {
         params: IdParams,

@@ -1,7 +1,8 @@
 import { Elysia, t } from "elysia";
 import { JobdError, notFound } from "../../errors.ts";
-import { JOB_STATES, type JobState, type JobSpec } from "../../job-view.ts";
+import { JOB_STATES, type JobState, type JobSpec, type JobView } from "../../job-view.ts";
 import type { SurfaceContext } from "../context.ts";
+import { JsonMemo } from "../json-memo.ts";
 import { listScope, requireNamespace, visibleJob, visibleRecord } from "./access.ts";
 import { AnswerSchema, ErrorSchema, IdParams, JobSpecSchema, ListQuery } from "./schemas.ts";
 
@@ -18,8 +19,9 @@ function parseStates(raw: string | undefined): JobState[] | undefined {
 }
 
 /** The native jobs API: create, read, list, cancel, answer, log, children and a long poll. */
-export const nativeJobs = ({ engine, auth }: SurfaceContext) =>
-  new Elysia({ name: "native-jobs", prefix: "/api/v1/jobs", detail: { tags: ["jobs"] } })
+export const nativeJobs = ({ engine, auth }: SurfaceContext) => {
+  const views = new JsonMemo<JobView>();
+  return new Elysia({ name: "native-jobs", prefix: "/api/v1/jobs", detail: { tags: ["jobs"] } })
     // derive runs before validation: a caller without credentials learns nothing about the body.
     .derive(({ request }) => ({ principal: auth.authenticate(request, ["bearer"]) }))
     .post(
@@ -76,7 +78,7 @@ export const nativeJobs = ({ engine, auth }: SurfaceContext) =>
     )
     .get(
       "/:id",
-      ({ params, principal }) => visibleJob(engine, principal, params.id),
+      ({ params, principal }) => views.response(visibleJob(engine, principal, params.id)),
       { params: IdParams, detail: { summary: "Get a job" }, response: { 404: ErrorSchema } },
     )
     .post(
@@ -151,3 +153,4 @@ export const nativeJobs = ({ engine, auth }: SurfaceContext) =>
         response: errors,
       },
     );
+};

@@ -3,9 +3,13 @@
  * typed the way the client asked: `text/json` when its Accept names it, `application/json` otherwise.
  */
 export function reply(request: Request, status: number, body?: unknown): Response {
-  const headers: Record<string, string> = { "cache-control": "no-store" };
-  if (body === undefined) return new Response(null, { status, headers: { ...headers, "content-length": "0" } });
+  if (body === undefined) return new Response(null, { status, headers: { "cache-control": "no-store", "content-length": "0" } });
+  return replyText(request, status, JSON.stringify(body));
+}
+
+/** The same answer from JSON text made earlier. */
+export function replyText(request: Request, status: number, json: string): Response {
   const accept = request.headers.get("accept") ?? "";
-  headers["content-type"] = /\btext\/json\b/i.test(accept) ? "text/json; charset=utf-8" : "application/json; charset=utf-8";
-  return new Response(JSON.stringify(body), { status, headers });
+  const type = /\btext\/json\b/i.test(accept) ? "text/json; charset=utf-8" : "application/json; charset=utf-8";
+  return new Response(json, { status, headers: { "cache-control": "no-store", "content-type": type } });
 }

@@ -5,12 +5,13 @@ import { JobdError } from "../../../errors.ts";
 import { isFinished, type JobView } from "../../../job-view.ts";
 import type { SurfaceContext } from "../../context.ts";
 import { toSafeError } from "../../errors.ts";
+import { JsonMemo } from "../../json-memo.ts";
 import { readButtonIndex, readStartBody } from "./body.ts";
 import { DEFAULT_DATABASES_JOBS, findNamedJob, specFor } from "./config.ts";
 import { mustJobId, mustNamespace } from "./ids.ts";
 import { JobStateSchema, MessageSchema, StartedSchema, STATUS, toJobState } from "./job-state.ts";
 import { jsonBody, jsonResponses } from "./openapi.ts";
-import { reply } from "./reply.ts";
+import { reply, replyText } from "./reply.ts";
 import { databasesSession } from "./session.ts";
 
 const Params = t.Object({
@@ -59,6 +60,8 @@ export const databasesDialect = (ctx: SurfaceContext) => {
     return job;
   };
   const stateOf = (job: JobView) => toJobState(job, isFinished(job.state) ? undefined : findOpenPrompt(engine, job.id));
+  // A job without sub-jobs can only show its own question, so its state is kept while it is unchanged.
+  const states = new JsonMemo<JobView>(stateOf, (job) => job.children.length === 0);
 
   return new Elysia({ name: "dialect-databases", prefix: "/api/databases", detail: { tags: ["databases"] } })
     .onError(({ code, error, request }) => {
@@ -100,7 +103,7 @@ export const databasesDialect = (ctx: SurfaceContext) => {
         },
       },
     )
-    .get("/:dbid/jobs/:job", ({ params, request, principal }) => reply(request, 200, stateOf(scoped(params.dbid, params.job, principal))), {
+    .get("/:dbid/jobs/:job", ({ params, request, principal }) => replyText(request, 200, states.text(scoped(params.dbid, params.job, principal))), {
       params: Params,
       detail: {
         summary: "GetJobState: poll a job",
