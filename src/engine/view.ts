@@ -68,10 +68,10 @@ export class ViewMemo {
   private readonly views = new WeakMap<JobRecord, { children: JobRecord[]; view: JobView }>();
 
   of(record: JobRecord, children: JobRecord[]): JobView {
-    // Only the store's shared records are frozen; any other record may change under the same object.
-    if (!Object.isFrozen(record)) return toView(record, children);
     const kept = this.views.get(record);
     if (kept && sameItems(kept.children, children)) return kept.view;
+    // Only the store's shared records are frozen; any other record may change under the same object.
+    if (!Object.isFrozen(record)) return toView(record, children);
     const view = deepFreeze(toView(record, children));
     this.views.set(record, { children, view });
     return view;

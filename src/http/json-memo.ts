@@ -1,31 +1,43 @@
 /**
- * JSON text of a read route's answer, made once per unchanged job. The engine hands out one frozen
- * view per committed state of a job, so the view object is the key: a new commit makes a new view and
- * the old text goes with the old view (WeakMap). Unfrozen values are serialized every time, and so
- * are values `kept` refuses (an answer that also shows other jobs, such as embedded children).
+ * JSON answers of read routes, made once per unchanged job. The engine hands out one frozen view per
+ * committed state of a job, so the view object is the key: a new commit makes a new view, and the old
+ * answer goes with the old view (WeakMap). Unfrozen values are serialized every time, and so are values
+ * `kept` refuses (an answer that also shows other jobs, such as embedded children).
  */
 export class JsonMemo<T extends object> {
   private readonly texts = new WeakMap<T, string>();
+  private readonly blobs = new WeakMap<T, Blob>();
 
   constructor(
     private readonly shape: (value: T) => unknown = (value) => value,
     private readonly kept: (value: T) => boolean = () => true,
   ) {}
 
+  private keeps(value: T): boolean {
+    return Object.isFrozen(value) && this.kept(value);
+  }
+
   text(value: T): string {
-    if (!Object.isFrozen(value) || !this.kept(value)) return JSON.stringify(this.shape(value));
-    let text = this.texts.get(value);
-    if (text === undefined) {
-      text = JSON.stringify(this.shape(value));
-      this.texts.set(value, text);
-    }
+    const known = this.texts.get(value);
+    if (known !== undefined) return known;
+    const text = JSON.stringify(this.shape(value));
+    if (this.keeps(value)) this.texts.set(value, text);
     return text;
   }
 
-  /** The answer as Elysia would send the shaped object (same content type), from the kept text. */
-  response(value: T, init: { status?: number; headers?: Record<string, string> } = {}): Response {
-    return new Response(this.text(value), { status: init.status ?? 200, headers: { ...JSON_HEADERS, ...init.headers } });
+  /**
+   * A 200 with the content type Elysia gives an object. A kept answer's body is a Blob: Bun sends a
+   * Blob's bytes as they are, where a string body is converted on every answer.
+   */
+  response(value: T): Response {
+    const known = this.blobs.get(value);
+    if (known !== undefined) return new Response(known);
+    if (!this.keeps(value)) return new Response(JSON.stringify(this.shape(value)), JSON_INIT);
+    const blob = new Blob([this.text(value)], { type: JSON_TYPE });
+    this.blobs.set(value, blob);
+    return new Response(blob);
   }
 }
 
-const JSON_HEADERS = { "content-type": "application/json;charset=utf-8" };
+const JSON_TYPE = "application/json;charset=utf-8";
+const JSON_INIT = { status: 200, headers: { "content-type": JSON_TYPE } };

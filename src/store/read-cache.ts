@@ -1,6 +1,12 @@
 import { deepFreeze } from "../deep-freeze.ts";
 import type { JobRecord } from "./job-record.ts";
 
+/** A cached job: its committed row, and the ids of its children once a read asked for them. */
+interface Entry {
+  record: JobRecord;
+  childIds: readonly string[] | undefined;
+}
+
 /**
  * Committed rows as the read connection returned them, kept until a commit changes them.
  *
@@ -10,12 +16,11 @@ import type { JobRecord } from "./job-record.ts";
  * that changes its row, so no reader can see a row older than the last commit. Records handed out are
  * frozen: a caller that needs a changed record makes a copy.
  *
- * Children are kept as lists of ids per parent: a child's own changes touch only its record entry;
- * the list changes only when a child is inserted (or any job is deleted, which drops every list).
+ * A job's children are kept as ids beside its row: a child's own changes touch only the child's
+ * entry; the list changes only when a child is inserted (or any job is deleted, which drops every list).
  */
 export class ReadCache {
-  private readonly records = new Map<string, JobRecord>();
-  private readonly children = new Map<string, string[]>();
+  private readonly entries = new Map<string, Entry>();
   /** Ids written since the last commit, and parents that got a new child. */
   private readonly touched = new Set<string>();
   private readonly newChildOf = new Set<string>();
@@ -24,21 +29,29 @@ export class ReadCache {
   constructor(private readonly capacity = 10_000) {}
 
   record(id: string): JobRecord | undefined {
-    return this.records.get(id);
+    return this.entries.get(id)?.record;
   }
 
   keepRecord(record: JobRecord): JobRecord {
-    deepFreeze(record);
-    this.bounded(this.records).set(record.id, record);
+    const known = this.entries.get(record.id);
+    if (known) return known.record;
+    if (this.entries.size >= this.capacity) {
+      // The oldest entry goes first; a hit does not reorder, so a read stays one Map lookup.
+      const oldest = this.entries.keys().next();
+      if (!oldest.done) this.entries.delete(oldest.value);
+    }
+    this.entries.set(record.id, { record: deepFreeze(record), childIds: undefined });
     return record;
   }
 
-  childIds(parentId: string): string[] | undefined {
-    return this.children.get(parentId);
+  childIds(parentId: string): readonly string[] | undefined {
+    return this.entries.get(parentId)?.childIds;
   }
 
+  /** Keeps the list beside the parent's row; a parent that is not cached keeps nothing. */
   keepChildIds(parentId: string, ids: string[]): void {
-    this.bounded(this.children).set(parentId, Object.freeze(ids) as string[]);
+    const entry = this.entries.get(parentId);
+    if (entry) entry.childIds = Object.freeze(ids);
   }
 
   /** A row was written (insert or update) in the open transaction. */
@@ -55,20 +68,14 @@ export class ReadCache {
 
   /** Runs right before the COMMIT, with no await in between: the next read sees the new rows. */
   committing(): void {
-    for (const id of this.touched) this.records.delete(id);
-    for (const id of this.newChildOf) this.children.delete(id);
-    if (this.dropAllChildren) this.children.clear();
+    for (const id of this.touched) this.entries.delete(id);
+    for (const id of this.newChildOf) {
+      const entry = this.entries.get(id);
+      if (entry) entry.childIds = undefined;
+    }
+    if (this.dropAllChildren) for (const entry of this.entries.values()) entry.childIds = undefined;
     this.touched.clear();
     this.newChildOf.clear();
     this.dropAllChildren = false;
-  }
-
-  /** Oldest entries go first once the map is full; a hit does not reorder (reads stay a plain get). */
-  private bounded<V>(map: Map<string, V>): Map<string, V> {
-    if (map.size >= this.capacity) {
-      const oldest = map.keys().next();
-      if (!oldest.done) map.delete(oldest.value);
-    }
-    return map;
   }
 }

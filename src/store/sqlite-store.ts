@@ -275,6 +275,7 @@ export class SqliteStore implements Store {
   readChildren(parentId: string): JobRecord[] {
     const ids = this.cache.childIds(parentId);
     if (ids) {
+      if (ids.length === 0) return [];
       const records = ids.map((id) => this.readJobById(id));
       // A child deleted since the list was kept drops every list; this is only a guard.
       if (records.every((r) => r !== undefined)) return records as JobRecord[];
@@ -285,7 +286,7 @@ export class SqliteStore implements Store {
       .query<DbJob, [string]>(`SELECT ${JOB_COLUMNS} FROM jobs WHERE parent_id = ?`)
       .all(parentId)
       .sort((a, b) => a.seq - b.seq)
-      .map((row) => this.cache.record(row.id) ?? this.cache.keepRecord(toRecord(row)));
+      .map((row) => this.cache.keepRecord(toRecord(row)));
     this.cache.keepChildIds(parentId, rows.map((r) => r.id));
     return rows;
   }
