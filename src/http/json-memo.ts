@@ -31,11 +31,11 @@ export class JsonMemo<T extends object> {
    */
   response(value: T): Response {
     const known = this.blobs.get(value);
-    if (known !== undefined) return new Response(known);
+    if (known !== undefined) return new Response(known, JSON_INIT);
     if (!this.keeps(value)) return new Response(JSON.stringify(this.shape(value)), JSON_INIT);
     const blob = new Blob([this.text(value)], { type: JSON_TYPE });
     this.blobs.set(value, blob);
-    return new Response(blob);
+    return new Response(blob, JSON_INIT);
   }
 }
 
