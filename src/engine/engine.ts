@@ -9,7 +9,7 @@ type MachineClock = NonNullable<Parameters<typeof createActor>[1]> extends infer
 import type { ChildEnd, JobEvent, JobInput, KindDefinition } from "../../machines/index.ts";
 import { JobdError, notFound } from "../errors.ts";
 import { isFinished, type JobSpec, type JobView, type Transition } from "../job-view.ts";
-import type { JobFilter, JobRecord, Store } from "../store/index.ts";
+import type { JobFilter, JobRecord, SnapshotSource, Store } from "../store/index.ts";
 import { BirthSnapshots } from "./birth.ts";
 import { newRecord } from "./new-record.ts";
 import { Bus } from "./bus.ts";
@@ -51,6 +51,29 @@ interface LiveJob {
   kind: KindDefinition;
   /** False while the row is being inserted or after the actor was passivated. */
   attached: boolean;
+  /** The actor's persisted snapshot as JSON, once asked for since the job's actors last changed. */
+  snapshotJson: string | null;
+  /** Returns snapshotJson, serializing the actor first when it changed: a row write's snapshot source. */
+  persisted: () => string;
+}
+
+function liveJob(actor: AnyActor, record: JobRecord, kind: KindDefinition, attached: boolean): LiveJob {
+  const live: LiveJob = {
+    actor,
+    record,
+    kind,
+    attached,
+    snapshotJson: null,
+    persisted: () => (live.snapshotJson ??= JSON.stringify(actor.getPersistedSnapshot())),
+  };
+  return live;
+}
+
+/** Stops a job's actor; its snapshot is taken first (a row write still waiting for it must not see a stopped actor). */
+function stopLive(live: LiveJob): void {
+  live.attached = false;
+  live.persisted();
+  live.actor.stop();
 }
 
 const DAY = 86_400_000;
@@ -135,10 +158,7 @@ export class Engine {
     this.webhooks.close();
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    for (const live of this.live.values()) {
-      live.attached = false;
-      live.actor.stop();
-    }
+    for (const live of this.live.values()) stopLive(live);
     this.live.clear();
     await this.store.committed();
   }
@@ -440,11 +460,11 @@ export class Engine {
         inspect: (event) => this.onInspect(id, event),
         ...(this.options.machineClock ? { clock: this.options.machineClock } : {}),
       });
-      const live: LiveJob = { actor, record, kind, attached: false };
+      const live = liveJob(actor, record, kind, false);
       this.live.set(id, live);
       actor.start();
       if (childIds.length > 0) actor.send({ type: "job.children.added", ids: childIds });
-      record.seq = this.store.insertJob(record, JSON.stringify(actor.getPersistedSnapshot()));
+      record.seq = this.store.insertJob(record, live.persisted);
       live.attached = true;
       this.touched.add(id);
     } else {
@@ -507,9 +527,9 @@ export class Engine {
     return record ? toView(record, []) : undefined;
   }
 
-  private snapshotOf(id: string): string | null {
+  private snapshotOf(id: string): SnapshotSource {
     const live = this.live.get(id);
-    if (live) return JSON.stringify(live.actor.getPersistedSnapshot());
+    if (live) return live.persisted;
     return this.store.findSnapshot(id)?.snapshot ?? null;
   }
 
@@ -535,7 +555,7 @@ export class Engine {
       this.failUnrestorable(record, error);
       return undefined;
     }
-    const live: LiveJob = { actor, record, kind, attached: true };
+    const live = liveJob(actor, record, kind, true);
     this.live.set(id, live);
     actor.start();
     return live;
@@ -608,16 +628,18 @@ export class Engine {
   private passivateIfIdle(id: string): void {
     const live = this.live.get(id);
     if (!live || !live.attached || needsLive(live)) return;
-    live.attached = false;
     this.live.delete(id);
-    live.actor.stop();
+    stopLive(live);
     if (this.backlog) this.effects.push(() => this.pump());
   }
 
   private onInspect(id: string, inspection: InspectionEvent): void {
     if (inspection.type !== "@xstate.snapshot") return;
     const live = this.live.get(id);
-    if (!live || !live.attached || inspection.actorRef !== live.actor) return;
+    if (!live || !live.attached) return;
+    // Any change in the job's actors (a child's own timer included) makes its kept JSON stale.
+    live.snapshotJson = null;
+    if (inspection.actorRef !== live.actor) return;
     const event = inspection.event as { type: string };
     if (event.type.startsWith("xstate.")) return;
     try {
@@ -650,12 +672,12 @@ export class Engine {
     // Transitions started inside the actor (a timer, the work's own progress) settle here too.
     this.touched.add(next.id);
     if (!this.draining) queueMicrotask(() => this.drain());
-    const persisted = JSON.stringify(live.actor.getPersistedSnapshot());
     const hook =
       next.callback !== null &&
       ((next.callback.events === "transitions" && transition !== null) || (changedState && isFinished(next.state)));
     this.store.write(() => {
-      this.store.updateJob(next, persisted);
+      // Serialized when the row goes out: once per commit, however many transitions the job made in it.
+      this.store.updateJob(next, live.persisted);
       if (transition) this.store.appendTransition(transition);
       if (hook) this.webhooks.enqueue(next, isFinished(next.state) ? "job.finished" : "job.transition", {
         event: isFinished(next.state) ? "job.finished" : "job.transition",
@@ -713,8 +735,7 @@ export class Engine {
     }
     const live = this.live.get(record.id);
     if (live) {
-      live.attached = false;
-      live.actor.stop();
+      stopLive(live);
       this.live.delete(record.id);
     }
     this.store.deleteJob(record.id);

@@ -4,7 +4,7 @@ import { migrate, openReadConnection, openWriteConnection } from "./db.ts";
 import { GroupCommit } from "./group-commit.ts";
 import { JOB_COLUMNS, toParams, toRecord, type DbJob, type JobRecord } from "./job-record.ts";
 import { ReadCache } from "./read-cache.ts";
-import type { Delivery, JobFilter, NewDelivery, Store } from "./store.ts";
+import type { Delivery, JobFilter, NewDelivery, SnapshotSource, Store } from "./store.ts";
 
 interface DbTransition {
   job_id: string;
@@ -28,8 +28,11 @@ const toTransition = (r: DbTransition): Transition => ({
 
 const COLUMN_NAMES = JOB_COLUMNS.split(", ").filter((c) => c !== "seq");
 
-/** A row write waiting to go out: every column with its seq, as an INSERT or an UPDATE. */
-type RowWrite = { insert: boolean; params: ReturnType<typeof toParams> & { seq: number } };
+/**
+ * A row write waiting to go out, as an INSERT or an UPDATE: the record and its snapshot, turned into
+ * column values only when the write goes out (a row written several times in one commit is encoded once).
+ */
+type RowWrite = { insert: boolean; seq: number; job: JobRecord; snapshot: SnapshotSource };
 
 export class SqliteStore implements Store {
   readonly writer: Database;
@@ -114,8 +117,10 @@ export class SqliteStore implements Store {
     if (this.pending.size === 0) return;
     for (const [id, write] of this.pending) {
       if (this.undo && !this.undo.has(id)) this.undo.set(id, write);
-      if (write.insert) this.insertStmt.run(write.params);
-      else this.updateStmt.run(write.params);
+      const snapshot = typeof write.snapshot === "function" ? write.snapshot() : write.snapshot;
+      const params = { ...toParams(write.job, snapshot), seq: write.seq };
+      if (write.insert) this.insertStmt.run(params);
+      else this.updateStmt.run(params);
     }
     this.pending.clear();
   }
@@ -133,18 +138,18 @@ export class SqliteStore implements Store {
     this.commits.onCommit = listener;
   }
 
-  insertJob(job: JobRecord, snapshot: string | null): number {
+  insertJob(job: JobRecord, snapshot: SnapshotSource): number {
     const seq = ++this.lastSeq;
-    this.remember(job.id, { insert: true, params: { ...toParams(job, snapshot), seq } });
+    // A copy: the caller may go on changing its record (seq is set from the return value).
+    this.remember(job.id, { insert: true, seq, job: { ...job }, snapshot });
     this.cache.written(job.id, job.parentId, true);
     return seq;
   }
 
-  updateJob(job: JobRecord, snapshot: string | null): void {
+  updateJob(job: JobRecord, snapshot: SnapshotSource): void {
     const waiting = this.pending.get(job.id);
     // A row still waiting to be inserted is inserted with its latest values.
-    const params = { ...toParams(job, snapshot), seq: waiting?.params.seq ?? job.seq };
-    this.remember(job.id, { insert: waiting?.insert ?? false, params });
+    this.remember(job.id, { insert: waiting?.insert ?? false, seq: waiting?.seq ?? job.seq, job: { ...job }, snapshot });
     this.cache.written(job.id, job.parentId, waiting?.insert ?? false);
   }
 

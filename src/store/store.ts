@@ -42,14 +42,21 @@ export interface Delivery extends NewDelivery {
   lastError: string | null;
 }
 
+/**
+ * A job's machine snapshot as JSON, or a function that returns it. A function is called once, when the
+ * row goes out to SQLite (before the COMMIT, or before a query that reads the jobs table): a job that
+ * changes several times in one commit is serialized once, as it is at the last change.
+ */
+export type SnapshotSource = string | null | (() => string | null);
+
 export interface Store {
   write<T>(fn: () => T): T;
   committed(): Promise<void>;
   /** Called after every COMMIT with the number of writes it carried and how long it took. */
   onCommit(listener: (info: { size: number; ms: number }) => void): void;
 
-  insertJob(job: JobRecord, snapshot: string | null): number;
-  updateJob(job: JobRecord, snapshot: string | null): void;
+  insertJob(job: JobRecord, snapshot: SnapshotSource): number;
+  updateJob(job: JobRecord, snapshot: SnapshotSource): void;
   deleteJob(id: string): void;
   appendTransition(t: Transition): void;
 

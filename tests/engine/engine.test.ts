@@ -231,6 +231,18 @@ describe("engine", () => {
     expect(jobs.map((j) => engine.get(j.id)?.state)).toEqual(["succeeded", "succeeded", "running", "running"]);
   });
 
+  test("close keeps the snapshot of a change still waiting for its commit (taken before the actor stops)", async () => {
+    const { engine, store } = setup();
+    const job = await engine.create({ type: "script", input: steps({ sleep: 100_000 }) });
+    const sent = engine.send(job.id, { type: "job.progress", percent: 5 });
+    await engine.close();
+    await sent;
+    const stored = JSON.parse(store.findSnapshot(job.id)?.snapshot ?? "null");
+    expect(stored?.status).toBe("active");
+    expect(stored?.value).toEqual({ running: "working" });
+    expect(store.findJobById(job.id)?.progressPercent).toBe(5);
+  });
+
   test("boot re-runs in-process work that was running when jobd stopped", async () => {
     const first = setup();
     const job = await first.engine.create({ type: "script", input: steps({ progress: 10 }, { sleep: 100_000 }) });

@@ -129,6 +129,20 @@ describe("row writes wait for the commit", () => {
     store.close();
   });
 
+  test("a snapshot given as a function is taken once, when the row goes out, from the last write only", async () => {
+    const store = new SqliteStore(tempDb());
+    const a = record("01890000-0000-7000-8000-0000000000dd", "queued");
+    const calls: string[] = [];
+    const source = (json: string) => () => (calls.push(json), json);
+    const seq = store.write(() => store.insertJob({ ...a }, source('{"n":1}')));
+    store.write(() => store.updateJob({ ...a, seq, state: "running", stateValue: "running" }, source('{"n":2}')));
+    expect(calls).toEqual([]);
+    await store.committed();
+    expect(calls).toEqual(['{"n":2}']);
+    expect(store.findSnapshot(a.id)?.snapshot).toBe('{"n":2}');
+    store.close();
+  });
+
   test("a failed write takes back its own waiting row writes, not the ones before it", async () => {
     const store = new SqliteStore(tempDb());
     const a = record("01890000-0000-7000-8000-0000000000cc", "queued");
