@@ -209,7 +209,7 @@ export class Engine {
   async cancel(id: string): Promise<JobView> {
     const record = this.current(id);
     if (!record) throw notFound();
-    if (!isFinished(record.state)) this.apply(id, { type: "job.cancel" });
+    if (!isFinished(record.state)) this.apply(id, { type: "job.cancel" }, record);
     await this.store.committed();
     return this.mustView(id);
   }
@@ -224,9 +224,11 @@ export class Engine {
         `button must be an index from 0 to ${record.prompt.buttons.length - 1}`,
       );
     }
-    this.apply(id, { type: "job.answer", button });
+    this.apply(id, { type: "job.answer", button }, record);
+    // The job as this answer left it (the resumed work's next question included), sent once committed.
+    const view = this.viewOfRecent(id);
     await this.store.committed();
-    return this.mustView(id);
+    return view ?? this.mustView(id);
   }
 
   /** Sends a lifecycle event (worker calls, tests). Resolves once the change is durable. */
@@ -522,6 +524,19 @@ export class Engine {
     return view;
   }
 
+  /**
+   * The view of a job written in the open transaction, built from the writer's records instead of read
+   * back after the commit (children not written in it come from the writer's rows); undefined when the
+   * job itself was not written in it.
+   */
+  private viewOfRecent(id: string): JobView | undefined {
+    const record = this.recent.get(id);
+    if (!record) return undefined;
+    const children = this.store.findChildIds(id).map((c) => this.recent.get(c) ?? this.store.findJobById(c));
+    if (children.some((c) => c === undefined)) return undefined;
+    return toView(record, children as JobRecord[]);
+  }
+
   private viewFromWriter(id: string): JobView | undefined {
     const record = this.store.findJobById(id);
     return record ? toView(record, []) : undefined;
@@ -533,11 +548,14 @@ export class Engine {
     return this.store.findSnapshot(id)?.snapshot ?? null;
   }
 
-  /** Wakes a passivated job: restores its actor from the stored snapshot. */
-  private wake(id: string): LiveJob | undefined {
+  /**
+   * Wakes a passivated job: restores its actor from the stored snapshot. `known` is the job's record
+   * when the caller has just read it from the writer (saves reading it again).
+   */
+  private wake(id: string, known?: JobRecord): LiveJob | undefined {
     const existing = this.live.get(id);
     if (existing) return existing;
-    const record = this.store.findJobById(id);
+    const record = known ?? this.store.findJobById(id);
     const stored = this.store.findSnapshot(id);
     if (!record || !stored?.snapshot) return undefined;
     const kind = this.kinds.get(record.kind);
@@ -593,8 +611,8 @@ export class Engine {
   }
 
   /** Sends one event to a job, waking it if needed, and settles every consequence. */
-  private apply(id: string, event: JobEvent): JobRecord | undefined {
-    const live = this.wake(id);
+  private apply(id: string, event: JobEvent, known?: JobRecord): JobRecord | undefined {
+    const live = this.wake(id, known);
     if (!live) return undefined;
     live.actor.send(event);
     this.touched.add(id);
