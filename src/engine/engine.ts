@@ -6,15 +6,15 @@ type MachineClock = NonNullable<Parameters<typeof createActor>[1]> extends infer
     ? NonNullable<C>
     : never
   : never;
-import type { ChildEnd, JobEvent, JobInput, KindDefinition } from "../../machines/index.ts";
+import type { ChildEnd, JobEvent, KindDefinition } from "../../machines/index.ts";
 import { JobdError, notFound } from "../errors.ts";
 import { isFinished, type JobSpec, type JobView, type Transition } from "../job-view.ts";
 import type { JobFilter, JobRecord, SnapshotSource, Store } from "../store/index.ts";
-import { BirthSnapshots } from "./birth.ts";
+import { BIRTH_SNAPSHOT, BirthSnapshots, jobInputOf } from "./birth.ts";
 import { newRecord } from "./new-record.ts";
 import { Bus } from "./bus.ts";
 import { systemClock, type Clock } from "./clock.ts";
-import { checkSpec, DEFAULT_BACKOFF } from "./check-spec.ts";
+import { checkSpec } from "./check-spec.ts";
 import { fetchClient, KindRegistry, type HttpClient } from "./kinds.ts";
 import { longPoll } from "./long-poll.ts";
 import { EngineMetrics } from "./metrics.ts";
@@ -444,15 +444,8 @@ export class Engine {
     const kind = this.kinds.get(kindName);
     const childIds = (spec.children ?? []).map(() => Bun.randomUUIDv7());
     const machine = this.kinds.machineFor(kindName);
-    const input: JobInput = {
-      kind: kindName,
-      input: spec.input ?? null,
-      maxAttempts: spec.maxAttempts ?? kind.defaultMaxAttempts,
-      backoff: spec.backoff ?? DEFAULT_BACKOFF,
-      failurePolicy: spec.failurePolicy ?? "wait-all",
-      interruptPolicy: kind.interruptPolicy,
-    };
     const record = newRecord({ id, spec, parentId, kind, kindName, options, now, machineVersion: this.kinds.versionOf(kindName) });
+    const input = jobInputOf(record, kind);
     record.deadlineAt = nextDeadline(record, { ...this.timing, now });
     const startsNow = record.inProcess && record.runAt <= now;
     if (startsNow) {
@@ -470,9 +463,9 @@ export class Engine {
       live.attached = true;
       this.touched.add(id);
     } else {
-      // A job that waits (for a worker, or for its run-at) is born passivated: its first snapshot is
-      // computed purely, and no actor exists until an event wakes it.
-      record.seq = this.store.insertJob(record, JSON.stringify(this.births.snapshot(machine, input, childIds)));
+      // A job that waits (for a worker, or for its run-at) is born passivated: no actor exists until
+      // an event wakes it, and its first snapshot is not even written — it follows from the row.
+      record.seq = this.store.insertJob(record, BIRTH_SNAPSHOT);
     }
     this.store.appendTransition({ jobId: id, seq: 1, at: now, event: "job.create", from: "", to: "queued", payload: null });
     created.push({ ...record });
@@ -564,8 +557,13 @@ export class Engine {
       if (stored.machineVersion !== this.kinds.versionOf(record.kind)) {
         throw new Error(`stored machine ${stored.machineVersion} is not ${this.kinds.versionOf(record.kind)}`);
       }
-      actor = createActor(this.kinds.machineFor(record.kind), {
-        snapshot: JSON.parse(stored.snapshot),
+      const machine = this.kinds.machineFor(record.kind);
+      const snapshot =
+        stored.snapshot === BIRTH_SNAPSHOT
+          ? this.births.snapshot(machine, jobInputOf(record, kind), this.store.findChildIds(id))
+          : JSON.parse(stored.snapshot);
+      actor = createActor(machine, {
+        snapshot,
         inspect: (event) => this.onInspect(id, event),
         ...(this.options.machineClock ? { clock: this.options.machineClock } : {}),
       });
