@@ -1,4 +1,4 @@
-import { createActor, type AnyActor, type AnyMachineSnapshot, type InspectionEvent } from "xstate";
+import { createActor, type AnyActor, type AnyMachineSnapshot, type InspectionEvent, type Snapshot } from "xstate";
 
 /** The timer interface XState actors take (`SimulatedClock` in tests). */
 type MachineClock = NonNullable<Parameters<typeof createActor>[1]> extends infer O
@@ -6,7 +6,7 @@ type MachineClock = NonNullable<Parameters<typeof createActor>[1]> extends infer
     ? NonNullable<C>
     : never
   : never;
-import type { ChildEnd, JobEvent, KindDefinition } from "../../machines/index.ts";
+import type { ChildEnd, JobContext, JobEvent, KindDefinition } from "../../machines/index.ts";
 import { JobdError, notFound } from "../errors.ts";
 import { isFinished, type JobSpec, type JobView, type Transition } from "../job-view.ts";
 import type { JobFilter, JobRecord, SnapshotSource, Store } from "../store/index.ts";
@@ -448,25 +448,24 @@ export class Engine {
     const input = jobInputOf(record, kind);
     record.deadlineAt = nextDeadline(record, { ...this.timing, now });
     const startsNow = record.inProcess && record.runAt <= now;
+    // A job's first snapshot is not written: it follows from the row (see BIRTH_SNAPSHOT).
+    record.seq = this.store.insertJob(record, BIRTH_SNAPSHOT);
     if (startsNow) {
-      // The work starts in this same turn: the job gets its actor at once.
+      // The work starts in this same turn: the job gets its actor at once, restored from the same
+      // birth snapshot (cheaper than running the machine's initial transition for every job).
       const actor = createActor(machine, {
-        input,
+        snapshot: this.births.snapshot(machine, input, childIds) as Snapshot<unknown>,
         inspect: (event) => this.onInspect(id, event),
         ...(this.options.machineClock ? { clock: this.options.machineClock } : {}),
       });
       const live = liveJob(actor, record, kind, false);
       this.live.set(id, live);
       actor.start();
-      if (childIds.length > 0) actor.send({ type: "job.children.added", ids: childIds });
-      record.seq = this.store.insertJob(record, live.persisted);
       live.attached = true;
       this.touched.add(id);
-    } else {
-      // A job that waits (for a worker, or for its run-at) is born passivated: no actor exists until
-      // an event wakes it, and its first snapshot is not even written — it follows from the row.
-      record.seq = this.store.insertJob(record, BIRTH_SNAPSHOT);
     }
+    // Otherwise the job waits (for a worker, or for its run-at) and is born passivated: no actor
+    // exists until an event wakes it.
     this.store.appendTransition({ jobId: id, seq: 1, at: now, event: "job.create", from: "", to: "queued", payload: null });
     created.push({ ...record });
     this.recent.set(id, record);
@@ -715,7 +714,9 @@ export class Engine {
     }
     if (next.state === "queued" && !next.inProcess) this.afterCommit(() => this.bus.emit("job:queued", { job: next }));
     if (next.state === "cancelling" || isFinished(next.state)) {
-      this.effects.push(() => this.cancelChildren(next.id));
+      // The machine knows its children; asking SQLite would send every waiting row write first.
+      const childIds = Object.keys((snapshot.context as JobContext).children);
+      if (childIds.length > 0) this.effects.push(() => this.cancelChildren(childIds));
     }
     if (isFinished(next.state)) this.onFinished(next);
   }
@@ -732,8 +733,8 @@ export class Engine {
     }
   }
 
-  private cancelChildren(id: string): void {
-    for (const childId of this.store.findChildIds(id)) {
+  private cancelChildren(childIds: string[]): void {
+    for (const childId of childIds) {
       const child = this.current(childId);
       if (child && !isFinished(child.state) && child.state !== "cancelling") this.apply(childId, { type: "job.cancel" });
     }
