@@ -78,6 +78,17 @@ function stopLive(live: LiveJob): void {
 
 const DAY = 86_400_000;
 
+/** The first entry of every job's log, implied by its row (see `Engine.log`). */
+const creationEntry = (record: JobRecord): Transition => ({
+  jobId: record.id,
+  seq: 1,
+  at: record.createdAt,
+  event: "job.create",
+  from: "",
+  to: "queued",
+  payload: null,
+});
+
 /**
  * The actor system. A job's actor is in memory only while its work runs in process; otherwise it is
  * passivated to its snapshot and woken by the next event for it. Every state change is written
@@ -339,8 +350,16 @@ export class Engine {
     return this.store.countJobs(filter);
   }
 
+  /**
+   * A job's log. Its first entry, the creation (seq 1, "" → queued at createdAt), is not stored: the
+   * row says all of it, and committed with the row it is exactly as durable. Databases written before
+   * this stored it, so a stored seq 1 is used as it is.
+   */
   log(id: string): Transition[] {
-    return this.store.readTransitions(id);
+    const stored = this.store.readTransitions(id);
+    if (stored[0]?.seq === 1) return stored;
+    const record = this.store.readJobById(id);
+    return record ? [creationEntry(record), ...stored] : stored;
   }
 
   /** Long poll: the job once it has finished, or as it is at the timeout. */
@@ -466,7 +485,6 @@ export class Engine {
     }
     // Otherwise the job waits (for a worker, or for its run-at) and is born passivated: no actor
     // exists until an event wakes it.
-    this.store.appendTransition({ jobId: id, seq: 1, at: now, event: "job.create", from: "", to: "queued", payload: null });
     created.push({ ...record });
     this.recent.set(id, record);
     this.armIfEarlier(record.deadlineAt);

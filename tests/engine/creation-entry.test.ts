@@ -1,0 +1,60 @@
+import { afterEach, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Engine } from "../../src/engine/index.ts";
+import { SqliteStore } from "../../src/store/index.ts";
+
+// A job's first log entry (its creation) is implied by its row rather than stored as a row of its own.
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+const countRows = (store: SqliteStore, jobId: string) =>
+  store.writer.query<{ n: number }, [string]>("SELECT COUNT(*) AS n FROM transitions WHERE job_id = ?").get(jobId)?.n ?? 0;
+
+test("the creation entry comes from the row, before the stored entries, and survives a restart", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "jobd-creation-"));
+  dirs.push(dir);
+  const path = join(dir, "jobd.db");
+  let store = new SqliteStore(path);
+  let engine = new Engine({ store, autoTick: false });
+  engine.boot();
+  const job = await engine.create({ type: "bench.worker" });
+  expect(countRows(store, job.id)).toBe(0);
+  await engine.cancel(job.id);
+  await engine.close();
+  store.close();
+
+  store = new SqliteStore(path);
+  engine = new Engine({ store, autoTick: false });
+  engine.boot();
+  const log = engine.log(job.id);
+  expect(log.map((t) => [t.seq, t.event, t.from, t.to])).toEqual([
+    [1, "job.create", "", "queued"],
+    [2, "job.cancel", "queued", "canceled"],
+  ]);
+  expect(log[0]?.at).toBe(job.createdAt);
+  expect(countRows(store, job.id)).toBe(1);
+  expect(engine.log("no-such-job")).toEqual([]);
+  await engine.close();
+  store.close();
+});
+
+test("a log written by an older jobd, with its creation stored, is read as it is", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "jobd-creation-"));
+  dirs.push(dir);
+  const store = new SqliteStore(join(dir, "jobd.db"));
+  const engine = new Engine({ store, autoTick: false });
+  engine.boot();
+  const job = await engine.create({ type: "bench.worker" });
+  store.write(() =>
+    store.appendTransition({ jobId: job.id, seq: 1, at: 42, event: "job.create", from: "", to: "queued", payload: null }),
+  );
+  await store.committed();
+  expect(engine.log(job.id).map((t) => [t.seq, t.at])).toEqual([[1, 42]]);
+  await engine.close();
+  store.close();
+});
