@@ -78,7 +78,8 @@ export function buildBinary(options: { target?: DistTarget; outfile: string; qui
     process.execPath, "build", "--compile", "--minify-syntax", "--minify-whitespace", "--sourcemap", "--bytecode", "--format=esm",
     "--no-compile-autoload-dotenv", "--no-compile-autoload-bunfig",
     ...cross, ...defines(stamp),
-    join(ROOT, "src", "main.ts"), "--outfile", outfile,
+    // The WAL checkpointer runs in a Worker; a compiled worker must be an entrypoint of its own.
+    join(ROOT, "src", "main.ts"), join(ROOT, "src", "checkpoint-worker.ts"), "--outfile", outfile,
   ];
   const result = Bun.spawnSync(cmd, { cwd: ROOT, stdout: options.quiet ? "pipe" : "inherit", stderr: "pipe" });
   if (result.exitCode !== 0) throw new Error(`bun build failed for ${stamp.target}: ${result.stderr.toString().trim()}`);

@@ -48,7 +48,9 @@ export async function startServer(config: Config): Promise<Server> {
     );
   }
   if (config.db !== ":memory:") mkdirSync(dirname(config.db), { recursive: true });
-  const store = new SqliteStore(config.db);
+  const store = new SqliteStore(config.db, {
+    onBackgroundError: (message) => logger.log("warn", "checkpointer", { message }),
+  });
   const engine = new Engine({
     store,
     retention: { finishedMs: config.retentionFinishedMs, afterReceiptMs: config.retentionAfterReceiptMs },

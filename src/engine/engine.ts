@@ -9,7 +9,7 @@ type MachineClock = NonNullable<Parameters<typeof createActor>[1]> extends infer
 import type { ChildEnd, JobContext, JobEvent, KindDefinition } from "../../machines/index.ts";
 import { JobdError, notFound } from "../errors.ts";
 import { isFinished, type JobSpec, type JobView, type Transition } from "../job-view.ts";
-import type { JobFilter, JobRecord, SnapshotSource, Store } from "../store/index.ts";
+import type { CheckpointStatus, JobFilter, JobRecord, SnapshotSource, Store } from "../store/index.ts";
 import { BIRTH_SNAPSHOT, BirthSnapshots, jobInputOf } from "./birth.ts";
 import { newRecord } from "./new-record.ts";
 import { Bus } from "./bus.ts";
@@ -375,6 +375,10 @@ export class Engine {
 
   activeLeases(): number {
     return this.store.countActiveLeases();
+  }
+
+  checkpointing(): CheckpointStatus {
+    return this.store.checkpointing();
   }
 
   liveCount(): number {

@@ -58,6 +58,13 @@ export function renderMetrics(ctx: SurfaceContext, http: HttpMetrics, sseClients
   out.push(`jobd_leases_active ${ctx.engine.activeLeases()}`);
   out.push("# HELP jobd_actors_live Job actors in memory.", "# TYPE jobd_actors_live gauge");
   out.push(`jobd_actors_live ${ctx.engine.liveCount()}`);
+  const checkpoints = ctx.engine.checkpointing();
+  out.push("# HELP jobd_store_checkpoint_thread 1 when WAL checkpoints run on their own thread.", "# TYPE jobd_store_checkpoint_thread gauge");
+  out.push(`jobd_store_checkpoint_thread ${checkpoints.thread ? 1 : 0}`);
+  out.push("# HELP jobd_store_checkpoints_total WAL checkpoints run by the checkpoint thread.", "# TYPE jobd_store_checkpoints_total counter");
+  out.push(`jobd_store_checkpoints_total ${checkpoints.checkpoints}`);
+  out.push("# HELP jobd_store_wal_frames Frames in the WAL after the last checkpoint.", "# TYPE jobd_store_wal_frames gauge");
+  out.push(`jobd_store_wal_frames ${checkpoints.walFrames}`);
   out.push("# HELP jobd_sse_clients Connected event-stream clients.", "# TYPE jobd_sse_clients gauge");
   out.push(`jobd_sse_clients ${sseClients}`);
   return `${out.join("\n")}\n`;

@@ -10,8 +10,9 @@ export function openWriteConnection(path: string): Database {
   db.exec("PRAGMA busy_timeout = 5000");
   db.exec("PRAGMA journal_mode = WAL");
   db.exec("PRAGMA synchronous = NORMAL");
-  // Checkpoints run inside a COMMIT and stall every request waiting on it. Most happen in idle time
-  // (SqliteStore's idle checkpointer); this bound (~40 MB of WAL) only applies under sustained load.
+  // An automatic checkpoint runs inside a COMMIT and stalls every request waiting on it. Checkpoints
+  // run on their own thread (src/store/checkpointer.ts); this bound (~40 MB of WAL) is only a
+  // safety net for when that thread falls behind or cannot run.
   db.exec("PRAGMA wal_autocheckpoint = 10000");
   db.exec("PRAGMA foreign_keys = ON");
   db.exec("PRAGMA temp_store = MEMORY");

@@ -3,8 +3,9 @@ import type { Transition } from "../job-view.ts";
 import { migrate, openReadConnection, openWriteConnection } from "./db.ts";
 import { GroupCommit } from "./group-commit.ts";
 import { JOB_COLUMNS, toParams, toRecord, type DbJob, type JobRecord } from "./job-record.ts";
+import { Checkpointer } from "./checkpointer.ts";
 import { ReadCache } from "./read-cache.ts";
-import type { Delivery, JobFilter, NewDelivery, SnapshotSource, Store } from "./store.ts";
+import type { CheckpointStatus, Delivery, JobFilter, NewDelivery, SnapshotSource, Store } from "./store.ts";
 
 interface DbTransition {
   job_id: string;
@@ -43,8 +44,11 @@ export class SqliteStore implements Store {
   private readonly updateStmt: Statement;
   private readonly findById: Statement<DbJob, [string]>;
   private readonly readById: Statement<DbJob, [string]>;
-  private readonly checkpointer: ReturnType<typeof setInterval>;
+  /** Checkpoints on its own thread; the idle timer below is its fallback. */
+  private readonly checkpoints: Checkpointer | null;
+  private readonly idleTimer: ReturnType<typeof setInterval>;
   private checkpointedAt = 0;
+  private commitListener: (info: { size: number; ms: number }) => void = () => {};
   /**
    * Row writes not yet sent to SQLite. A job changes several times in one group commit (created,
    * started, finished); only its last row matters, so writes wait here and go out once, before any
@@ -57,7 +61,10 @@ export class SqliteStore implements Store {
   /** Committed rows that client reads asked for, dropped by the commit that changes them. */
   private readonly cache = new ReadCache();
 
-  constructor(readonly path: string) {
+  constructor(
+    readonly path: string,
+    options: { onBackgroundError?: (message: string) => void } = {},
+  ) {
     this.writer = openWriteConnection(path);
     this.migrated = migrate(this.writer);
     this.reader = path === ":memory:" ? this.writer : openReadConnection(path);
@@ -83,8 +90,13 @@ export class SqliteStore implements Store {
     );
     this.findById = this.writer.prepare(`SELECT ${JOB_COLUMNS} FROM jobs WHERE id = ?`);
     this.readById = this.reader.prepare(`SELECT ${JOB_COLUMNS} FROM jobs WHERE id = ?`);
-    this.checkpointer = setInterval(() => this.idleCheckpoint(), 250);
-    this.checkpointer.unref?.();
+    this.checkpoints = path === ":memory:" ? null : new Checkpointer(path, options.onBackgroundError ?? (() => {}));
+    this.commits.onCommit = (info) => {
+      this.checkpoints?.committed();
+      this.commitListener(info);
+    };
+    this.idleTimer = setInterval(() => this.idleCheckpoint(), 250);
+    this.idleTimer.unref?.();
   }
 
   write<T>(fn: () => T): T {
@@ -135,7 +147,7 @@ export class SqliteStore implements Store {
   }
 
   onCommit(listener: (info: { size: number; ms: number }) => void): void {
-    this.commits.onCommit = listener;
+    this.commitListener = listener;
   }
 
   insertJob(job: JobRecord, snapshot: SnapshotSource): number {
@@ -343,6 +355,11 @@ export class SqliteStore implements Store {
     return row?.n ?? 0;
   }
 
+  checkpointing(): CheckpointStatus {
+    const c = this.checkpoints;
+    return { thread: c?.running ?? false, checkpoints: c?.checkpoints ?? 0, walFrames: c?.walFrames ?? 0 };
+  }
+
   setLogSeq(id: string, logSeq: number): void {
     this.settle();
     this.cache.changedAny(id);
@@ -413,6 +430,7 @@ export class SqliteStore implements Store {
    * falls between requests instead of inside a commit that requests wait on.
    */
   private idleCheckpoint(): void {
+    if (this.checkpoints?.running) return;
     if (this.commits.busy || performance.now() - this.commits.lastCommitAt < 200) return;
     if (this.commits.lastCommitAt <= this.checkpointedAt) return;
     this.checkpointedAt = performance.now();
@@ -424,7 +442,8 @@ export class SqliteStore implements Store {
   }
 
   close(): void {
-    clearInterval(this.checkpointer);
+    clearInterval(this.idleTimer);
+    this.checkpoints?.close();
     this.commits.flush();
     if (this.reader !== this.writer) this.reader.close();
     this.writer.close();

@@ -80,6 +80,8 @@ export interface Store {
   countByState(): { state: string; type: string; count: number }[];
   /** Jobs of external kinds that are running or cancelling: each holds a worker's lease. */
   countActiveLeases(): number;
+  /** WAL checkpoints: whether they run on their own thread, how many did, and frames left after the last. */
+  checkpointing(): CheckpointStatus;
 
   setLogSeq(id: string, logSeq: number): void;
 
@@ -94,4 +96,10 @@ export interface Store {
   integrityCheck(): string;
   backup(path: string): void;
   close(): void;
+}
+
+export interface CheckpointStatus {
+  thread: boolean;
+  checkpoints: number;
+  walFrames: number;
 }

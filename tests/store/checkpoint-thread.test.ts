@@ -1,0 +1,71 @@
+import { afterEach, expect, test } from "bun:test";
+import { Database } from "bun:sqlite";
+import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Engine } from "../../src/engine/index.ts";
+import { SqliteStore } from "../../src/store/index.ts";
+import { eachTarget } from "../helpers/target.ts";
+
+// WAL checkpoints run on their own thread (src/checkpoint-worker.ts), not inside the COMMITs that
+// requests wait on. Both the source and the compiled binary must start that thread.
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** Rows in the database file itself, ignoring the WAL: only checkpointed pages are there. */
+const rowsInFile = (path: string) => {
+  // A copy of the file alone (no -wal beside it) shows what was checkpointed into it.
+  const copy = `${path}.copy`;
+  copyFileSync(path, copy);
+  const db = new Database(copy, { readonly: true });
+  try {
+    // Before the first checkpoint even the schema is only in the WAL.
+    const table = db.query<{ n: number }, []>("SELECT COUNT(*) AS n FROM sqlite_master WHERE name = 'jobs'").get()?.n;
+    return table ? (db.query<{ n: number }, []>("SELECT COUNT(*) AS n FROM jobs").get()?.n ?? 0) : 0;
+  } finally {
+    db.close();
+  }
+};
+
+async function until(check: () => boolean, ms = 5000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error("timed out");
+    await Bun.sleep(20);
+  }
+}
+
+test("committed jobs reach the database file through the checkpoint thread", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "jobd-checkpoint-"));
+  dirs.push(dir);
+  const path = join(dir, "jobd.db");
+  const store = new SqliteStore(path);
+  const engine = new Engine({ store, autoTick: false });
+  engine.boot();
+  for (let i = 0; i < 400; i += 50) await Promise.all(Array.from({ length: 50 }, () => engine.create({ type: "bench.worker" })));
+  // Well under the idle fallback's 200 ms + 250 ms timer, and the fallback stays off while the thread runs.
+  await until(() => rowsInFile(path) === 400, 3000);
+  const status = store.checkpointing();
+  expect(status.thread).toBe(true);
+  expect(status.checkpoints).toBeGreaterThan(0);
+  await engine.close();
+  store.close();
+});
+
+eachTarget("checkpoint thread", (target) => {
+  test("/metrics shows the thread running and its checkpoints", async () => {
+    for (let i = 0; i < 20; i++) await target().createJob({ type: "bench.worker" });
+    const metric = async (name: string) => {
+      const text = await (await target().fetch("/metrics")).text();
+      const line = text.split("\n").find((l) => l.startsWith(`${name} `));
+      return Number(line?.split(" ")[1] ?? "NaN");
+    };
+    expect(await metric("jobd_store_checkpoint_thread")).toBe(1);
+    const end = Date.now() + 3000;
+    while ((await metric("jobd_store_checkpoints_total")) === 0 && Date.now() < end) await Bun.sleep(20);
+    expect(await metric("jobd_store_checkpoints_total")).toBeGreaterThan(0);
+  });
+});
