@@ -31,6 +31,11 @@ export interface EngineOptions {
   cancelGraceMs?: number;
   /** In-process jobs working at once; the rest wait in the queue. */
   maxRunning?: number;
+  /**
+   * Actors of unfinished jobs with nothing to run (waiting on a prompt, a worker, their children) kept
+   * in memory, most recently used first, before the oldest is passivated (default 256; 0 passivates at once).
+   */
+  keepIdle?: number;
   httpClient?: HttpClient;
   /** Addresses the http kind and webhooks may call (default: any; `jobd serve` applies --allow-outbound). */
   outbound?: (url: URL) => Promise<boolean>;
@@ -104,6 +109,9 @@ export class Engine {
   private readonly timing: Omit<Timing, "now">;
   private readonly retentionAfterReceiptMs: number;
   private readonly maxRunning: number;
+  private readonly keepIdle: number;
+  /** Ids of live actors with nothing to run, least recently used first (see `keepIdle`). */
+  private readonly idle = new Set<string>();
   private readonly live = new Map<string, LiveJob>();
   private readonly births = new BirthSnapshots();
   /** Records written in the open transaction: a create answers from here instead of reading back. */
@@ -138,6 +146,7 @@ export class Engine {
     };
     this.retentionAfterReceiptMs = options.retention?.afterReceiptMs ?? 0;
     this.maxRunning = options.maxRunning ?? 1000;
+    this.keepIdle = options.keepIdle ?? 256;
     this.webhooks = new Webhooks(this.store, this.clock, (id, event, payload) => this.note(id, event, payload), {
       allow: outbound,
       ...options.webhooks,
@@ -171,6 +180,7 @@ export class Engine {
     this.timer = null;
     for (const live of this.live.values()) stopLive(live);
     this.live.clear();
+    this.idle.clear();
     await this.store.committed();
   }
 
@@ -662,9 +672,31 @@ export class Engine {
     }
   }
 
+  /**
+   * A job with nothing to run in process gives up its actor. An unfinished one keeps it for a while
+   * (like an Orleans grain before its idle deactivation): the next answer, heartbeat or child's end
+   * then finds it awake instead of parsing and restoring its snapshot. Only the `keepIdle` most
+   * recently used are kept; the row is written on every transition either way, so a kept actor and a
+   * passivated one are the same job.
+   */
   private passivateIfIdle(id: string): void {
     const live = this.live.get(id);
     if (!live || !live.attached || needsLive(live)) return;
+    this.idle.delete(id);
+    if (!isFinished(live.record.state) && this.keepIdle > 0) {
+      this.idle.add(id);
+      if (this.idle.size <= this.keepIdle) return;
+      const oldest = this.idle.values().next().value as string;
+      this.idle.delete(oldest);
+      const evicted = this.live.get(oldest);
+      // It may have started working again since; then it is not idle and stays.
+      if (evicted && evicted.attached && !needsLive(evicted)) this.passivate(oldest, evicted);
+      return;
+    }
+    this.passivate(id, live);
+  }
+
+  private passivate(id: string, live: LiveJob): void {
     this.live.delete(id);
     stopLive(live);
     if (this.backlog) this.effects.push(() => this.pump());
@@ -773,6 +805,7 @@ export class Engine {
       if (child && isFinished(child.state)) this.deleteTree(child);
     }
     const live = this.live.get(record.id);
+    this.idle.delete(record.id);
     if (live) {
       stopLive(live);
       this.live.delete(record.id);

@@ -48,7 +48,7 @@ describe("engine", () => {
   });
 
   test("a job waiting on a prompt is passivated and woken by the answer", async () => {
-    const { engine } = setup();
+    const { engine } = setup({ keepIdle: 0 });
     const job = await engine.create({ type: "script", input: steps({ prompt: "Go?", buttons: ["Yes", "No"] }, { progress: 50 }) });
     expect(job.state).toBe("waiting");
     expect(job.prompt).toEqual({ message: "Go?", buttons: ["Yes", "No"] });
@@ -60,6 +60,29 @@ describe("engine", () => {
     expect(answered.result).toEqual({ answers: ["Yes"] });
     await expect(engine.answer(job.id, 0)).rejects.toMatchObject({ code: "NOTHING_ASKED" });
     expect(engine.liveCount()).toBe(0);
+  });
+
+  test("the most recently used idle actors stay awake, up to keepIdle; older ones and finished jobs are passivated", async () => {
+    const { engine, store } = setup({ keepIdle: 2 });
+    const ask = () => engine.create({ type: "script", input: steps({ prompt: "Go?", buttons: ["Yes"] }, { prompt: "Again?", buttons: ["Yes"] }) });
+    const a = await ask();
+    const b = await ask();
+    expect(engine.liveCount()).toBe(2);
+    const c = await ask();
+    // a was the least recently used: it sleeps in its snapshot, b and c are kept.
+    expect(engine.liveCount()).toBe(2);
+    expect(engine.latest(a.id)?.stateValue).toBe("running.waiting");
+    // An answer to a kept actor needs no restore, and its transitions are written as ever.
+    expect((await engine.answer(c.id, 0)).prompt?.message).toBe("Again?");
+    expect(store.readJobById(c.id)?.answers).toEqual([0]);
+    // a wakes from its snapshot; b, now least recently used, is passivated in its place.
+    expect((await engine.answer(a.id, 0)).prompt?.message).toBe("Again?");
+    expect(engine.liveCount()).toBe(2);
+    // A finished job keeps nothing in memory.
+    expect((await engine.answer(c.id, 0)).state).toBe("succeeded");
+    expect(engine.liveCount()).toBe(1);
+    expect((await engine.answer(b.id, 0)).prompt?.message).toBe("Again?");
+    expect(engine.liveCount()).toBe(2);
   });
 
   test("work in process keeps its actor awake only while it works", async () => {
