@@ -49,8 +49,9 @@ export class Checkpointer {
     this.worker.postMessage("commit");
   }
 
+  /** The thread closes its connection and ends (the last connection to close removes the WAL). */
   close(): void {
-    this.worker?.terminate();
+    this.worker?.postMessage("close");
     this.worker = null;
   }
 }
