@@ -40,6 +40,7 @@ export function createApp({ engine, auth = new Authenticator([]), options = {}, 
     options: { ...DEFAULT_HTTP_OPTIONS, ...options },
     handle: (request) => handle(request),
     log,
+    http: state.http,
   };
   // Worker leases; `leases.close()` ends their long polls so that a shutdown need not wait for them.
   const leases = new Leases(engine, ctx.options.leaseMs);
@@ -58,11 +59,12 @@ export function createApp({ engine, auth = new Authenticator([]), options = {}, 
 
   // normalize: false — schemas reject unknown fields instead of silently dropping them.
   const app = new Elysia({ normalize: false })
-    // The arango dialect goes first: `x-arango-async` applies to any request jobd serves.
-    .use(arangoDialect(ctx))
+    // Counted once the answer has gone out; registered before every surface so that it sees them all.
     .onAfterResponse({ as: "global" }, ({ request, route, set }) => {
       state.http.count(request.method, route || "unmatched", typeof set.status === "number" ? set.status : 200);
     })
+    // The arango dialect goes first: `x-arango-async` applies to any request jobd serves.
+    .use(arangoDialect(ctx))
     .use(health(engine))
     .use(metricsSurface(ctx, state.http, state.sse))
     .use(docs())

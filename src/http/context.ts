@@ -1,6 +1,7 @@
 import type { Authenticator } from "../auth/index.ts";
 import type { Engine } from "../engine/index.ts";
 import type { DatabasesJobTable } from "./dialects/databases/config.ts";
+import type { HttpMetrics } from "./metrics.ts";
 
 /** Options every surface may read. Filled from `jobd serve` flags; tests pass their own. */
 export interface HttpOptions {
@@ -25,4 +26,6 @@ export interface SurfaceContext {
   /** Runs a request through the whole app, as if it came from the network (the arango async queue). */
   handle(request: Request): Promise<Response>;
   log(message: string, fields?: Record<string, unknown>): void;
+  /** HTTP counts, for answers that skip the app's after-response hook (a request hook's early answer). */
+  http: HttpMetrics;
 }

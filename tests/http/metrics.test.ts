@@ -40,3 +40,37 @@ test("/metrics is Prometheus text and its values move with the work", async () =
   expect(value(after, "jobd_run_time_seconds_count")).toBeGreaterThanOrEqual(2);
   expect(value(after, "jobd_sse_clients")).toBe(0);
 });
+
+test("HTTP counts cover every way a request ends: answers, each dialect's errors, queued and unmatched requests", async () => {
+  const before = await scrape();
+  const key = (method: string, route: string, status: number) =>
+    `jobd_http_requests_total{method="${method}",route="${route}",status="${status}"}`;
+  const cases: [string, RequestInit, string, string, number][] = [
+    ["/jobs/not-a-guid", {}, "GET", "/jobs/:id", 400],
+    [`/v1/${"a".repeat(32)}/jobs/${"0".repeat(32)}`, {}, "GET", "/v1/:project_id/jobs/:job_id", 404],
+    ["/api/2.0/jobs/", { method: "POST", body: "{}" }, "POST", "/api/2.0/jobs/", 405],
+    ["/_api/job/12345678", {}, "GET", "/_api/job/:id", 404],
+    ["/no/such/route", {}, "GET", "unmatched", 404],
+    ["/healthz", {}, "GET", "/healthz", 200],
+  ];
+  for (const [path, init, method, route, status] of cases) {
+    const res = await target.fetch(path, init);
+    expect(res.status).toBe(status);
+    await res.arrayBuffer();
+  }
+  await Bun.sleep(5);
+  const after = await scrape();
+  for (const [, , method, route, status] of cases) {
+    expect(value(after, key(method, route, status))).toBe(value(before, key(method, route, status)) + 1);
+  }
+  // A request queued by x-arango-async ends in the request hook, before routing in some paths: it is
+  // counted with its route when the router has matched it, as "unmatched" otherwise.
+  const queued = (lines: string[]) =>
+    lines
+      .filter((l) => l.startsWith('jobd_http_requests_total{method="GET",') && l.includes('status="202"'))
+      .reduce((n, l) => n + Number(l.slice(l.lastIndexOf(" ") + 1)), 0);
+  const res = await target.fetch("/_api/version", { headers: { "x-arango-async": "store" } });
+  expect(res.status).toBe(202);
+  await Bun.sleep(5);
+  expect(queued(await scrape())).toBe(queued(after) + 1);
+});

@@ -12,7 +12,7 @@ import { ASYNC_HEADER, ASYNC_ID_HEADER, captureRequest } from "./wire.ts";
 
 const ACCEPTED_HEADERS = { "content-type": "text/plain; charset=utf-8" };
 
-type RequestHook = (c: { request: Request }) => Promise<Response> | undefined;
+type RequestHook = (c: { request: Request; route?: string }) => Promise<Response> | undefined;
 
 /**
  * The global onRequest hook: a Response for queued requests, undefined for everything else.
@@ -22,9 +22,14 @@ type RequestHook = (c: { request: Request }) => Promise<Response> | undefined;
  * to await it (and the guess makes every request async), so the hook says `isAsync: false` itself.
  */
 export const queueAsyncRequests = (ctx: SurfaceContext): { fn: RequestHook; isAsync: false } => ({
-  fn: ({ request }) => {
+  fn: ({ request, route }) => {
     const mode = request.headers.get(ASYNC_HEADER);
-    return mode === "store" || mode === "true" ? queue(ctx, request, mode) : undefined;
+    if (mode !== "store" && mode !== "true") return undefined;
+    // An answer from a request hook skips the after-response hook that counts the others.
+    return queue(ctx, request, mode).then((res) => {
+      ctx.http.count(request.method, route || "unmatched", res.status);
+      return res;
+    });
   },
   isAsync: false,
 });
