@@ -15,9 +15,12 @@ afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-/** Rows in the database file itself, ignoring the WAL: only checkpointed pages are there. */
+/**
+ * Rows in the database file itself, ignoring the WAL: only checkpointed pages are there. Read from a
+ * copy of the file alone (no -wal beside it); a copy taken while a checkpoint writes can be torn, and
+ * counts as "not yet" (-1) — the caller polls until the checkpoints are done.
+ */
 const rowsInFile = (path: string) => {
-  // A copy of the file alone (no -wal beside it) shows what was checkpointed into it.
   const copy = `${path}.copy`;
   copyFileSync(path, copy);
   const db = new Database(copy, { readonly: true });
@@ -25,6 +28,8 @@ const rowsInFile = (path: string) => {
     // Before the first checkpoint even the schema is only in the WAL.
     const table = db.query<{ n: number }, []>("SELECT COUNT(*) AS n FROM sqlite_master WHERE name = 'jobs'").get()?.n;
     return table ? (db.query<{ n: number }, []>("SELECT COUNT(*) AS n FROM jobs").get()?.n ?? 0) : 0;
+  } catch {
+    return -1;
   } finally {
     db.close();
   }
