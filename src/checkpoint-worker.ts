@@ -5,7 +5,7 @@
  * COMMIT that requests wait on; there they cost more than the commits themselves.
  *
  * Messages in: `{ path }` once, then `"commit"` after commits and `"close"`.
- * Messages out: `{ ok: true }` once open, `{ frames, copied }` after each checkpoint, `{ error }`.
+ * Messages out: `{ frames }` (left in the WAL) after each checkpoint, `{ error }`.
  */
 import { Database } from "bun:sqlite";
 
@@ -24,8 +24,8 @@ function checkpoint(): void {
     // Copy until the WAL is caught up: a commit may land while a checkpoint runs.
     for (let round = 0; round < 8 && pending; round++) {
       pending = false;
-      const row = db.query<{ busy: number; log: number; checkpointed: number }, []>("PRAGMA wal_checkpoint(PASSIVE)").get();
-      if (row) self.postMessage({ frames: row.log, copied: row.checkpointed });
+      const row = db.query<{ log: number }, []>("PRAGMA wal_checkpoint(PASSIVE)").get();
+      if (row) self.postMessage({ frames: row.log });
     }
   } catch (error) {
     self.postMessage({ error: String(error) });
@@ -57,6 +57,5 @@ self.onmessage = (event: MessageEvent) => {
   if (data.path) {
     db = new Database(data.path, { strict: true });
     db.exec("PRAGMA busy_timeout = 5000");
-    self.postMessage({ ok: true });
   }
 };

@@ -32,8 +32,10 @@ export class JsonMemo<T extends object> {
   response(value: T): Response {
     const known = this.blobs.get(value);
     if (known !== undefined) return new Response(known, JSON_INIT);
-    if (!this.keeps(value)) return new Response(JSON.stringify(this.shape(value)), JSON_INIT);
-    const blob = new Blob([this.text(value)], { type: JSON_TYPE });
+    const text = JSON.stringify(this.shape(value));
+    if (!this.keeps(value)) return new Response(text, JSON_INIT);
+    // The Blob holds the bytes; the text is not kept beside it.
+    const blob = new Blob([text], { type: JSON_TYPE });
     this.blobs.set(value, blob);
     return new Response(blob, JSON_INIT);
   }

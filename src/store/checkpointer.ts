@@ -18,7 +18,7 @@ export class Checkpointer {
     try {
       const worker = startCheckpointThread();
       worker.addEventListener("message", (event: MessageEvent) => {
-        const data = event.data as { frames?: number; copied?: number; error?: string };
+        const data = event.data as { frames?: number; error?: string };
         if (data.error) onError(data.error);
         if (data.frames !== undefined) {
           this.checkpoints++;

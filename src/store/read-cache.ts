@@ -18,6 +18,7 @@ interface Entry {
  *
  * A job's children are kept as ids beside its row: a child's own changes touch only the child's
  * entry; the list changes only when a child is inserted (or any job is deleted, which drops every list).
+ * A row is never moved to another parent.
  */
 export class ReadCache {
   private readonly entries = new Map<string, Entry>();
@@ -60,8 +61,8 @@ export class ReadCache {
     if (inserted && parentId !== null) this.newChildOf.add(parentId);
   }
 
-  /** A row was changed in a way that may move it between parents' lists (a delete): drop every list. */
-  changedAny(id: string): void {
+  /** A row was deleted: it may be in any parent's list, so every list goes. */
+  deleted(id: string): void {
     this.touched.add(id);
     this.dropAllChildren = true;
   }

@@ -167,7 +167,7 @@ export class SqliteStore implements Store {
 
   deleteJob(id: string): void {
     this.settle();
-    this.cache.changedAny(id);
+    this.cache.deleted(id);
     this.writer.query("DELETE FROM transitions WHERE job_id = ?").run(id);
     this.writer.query("DELETE FROM jobs WHERE id = ?").run(id);
   }
@@ -362,7 +362,8 @@ export class SqliteStore implements Store {
 
   setLogSeq(id: string, logSeq: number): void {
     this.settle();
-    this.cache.changedAny(id);
+    // Only the row changes; the parent's list of child ids stays as it is.
+    this.cache.written(id, null, false);
     this.writer.query("UPDATE jobs SET log_seq = ? WHERE id = ?").run(logSeq, id);
   }
 
