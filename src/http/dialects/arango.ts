@@ -1,7 +1,7 @@
 /**
  * Dialect 001: ArangoDB's async jobs (`x-arango-async` + `/_api/job`), and the async gateway.
  *
- * Mounted first in the app: its request hook sees every request (any of them may be queued), and its
+ * Mounted first in the app: its wrapper sees every request (any of them may be queued), and its
  * NOT_FOUND hook sees every request no route claims (`/_db/{name}` prefix, `--upstream`). Jobs are
  * `arango.request` jobs; the dialect lists only those, by their `seq`. See docs/dialects/arango.md.
  */
@@ -20,8 +20,8 @@ export const arangoDialect = (ctx: SurfaceContext) => {
   const unmatched = unmatchedRequests(ctx);
   return (
     new Elysia({ name: "dialect-arango" })
-      // A hook container ({ fn, isAsync }) is what Elysia stores for any hook; its type accepts only the fn.
-      .onRequest(queueAsyncRequests(ctx) as unknown as ReturnType<typeof queueAsyncRequests>["fn"])
+      // Elysia merges a plugin's wrappers into the app that uses it; each route's handler goes through it.
+      .wrap(queueAsyncRequests(ctx) as unknown as Parameters<Elysia["wrap"]>[0])
       // `route` is unset only when no route matched: a route's own 404 is left to its surface.
       // The hook must be `async` itself: Elysia awaits only handlers it can see are async.
       .onError({ as: "global" }, async ({ code, route, request }) =>
