@@ -11,6 +11,7 @@ import { docs } from "./docs.ts";
 import { toSafeError } from "./errors.ts";
 import { health } from "./health.ts";
 import { HttpMetrics, metricsSurface } from "./metrics.ts";
+import { RouteLabels, type RouteTemplate } from "./route-labels.ts";
 import { nativeEvents } from "./native/events.ts";
 import { nativeJobs } from "./native/jobs.ts";
 import { nativeMachines } from "./native/machines.ts";
@@ -58,11 +59,11 @@ export function createApp({ engine, auth = new Authenticator([]), options = {}, 
     .use(workerApi(ctx, leases));
 
   // normalize: false — schemas reject unknown fields instead of silently dropping them.
+  const labels: RouteLabels = new RouteLabels((): readonly RouteTemplate[] => app.routes);
   const app = new Elysia({ normalize: false })
-    // Counted once the answer has gone out; registered before every surface so that it sees them all.
-    .onAfterResponse({ as: "global" }, ({ request, route, set }) => {
-      state.http.count(request.method, route || "unmatched", typeof set.status === "number" ? set.status : 200);
-    })
+    // Every answer is counted by a wrapper around each route's handler. The arango dialect's wrapper
+    // (`x-arango-async`) goes around this one, and counts the requests it queues itself.
+    .wrap(state.http.wrapper(labels) as unknown as Parameters<Elysia["wrap"]>[0])
     // The arango dialect goes first: `x-arango-async` applies to any request jobd serves.
     .use(arangoDialect(ctx))
     .use(health(engine))

@@ -26,6 +26,6 @@ export interface SurfaceContext {
   /** Runs a request through the whole app, as if it came from the network (the arango async queue). */
   handle(request: Request): Promise<Response>;
   log(message: string, fields?: Record<string, unknown>): void;
-  /** HTTP counts, for answers that skip the app's after-response hook (a request hook's early answer). */
+  /** HTTP counts, for answers given in front of the app's counting wrapper (a queued x-arango-async request). */
   http: HttpMetrics;
 }

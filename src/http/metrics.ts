@@ -1,14 +1,22 @@
 import { Elysia } from "elysia";
 import type { Histogram } from "../engine/metrics.ts";
 import type { SurfaceContext } from "./context.ts";
+import type { RouteLabels } from "./route-labels.ts";
+
+type Handler = (request: Request) => Response | Promise<Response>;
 
 /**
- * HTTP requests by route template and status, counted by a global after-response hook. Kept as
- * nested maps so that counting a request builds no key: the method and route strings are the same
- * objects on every request, and the status is a number.
+ * HTTP requests by route template and status. Kept as nested maps so that counting a request builds
+ * no key: the method and route strings are the same objects on every request, and the status is a
+ * number.
+ *
+ * `wrapper` counts every answer the app gives, around Elysia's handlers (`app.wrap`). An
+ * after-response hook would do the same, but Elysia runs it through `setImmediate` for each request
+ * and compiles every route around it: ~2 µs of a ~13 µs status read.
  */
 export class HttpMetrics {
   private readonly counts = new Map<string, Map<string, Map<number, { n: number }>>>();
+  private readonly counted = new WeakMap<Handler, Handler>();
 
   count(method: string, route: string, status: number): void {
     let routes = this.counts.get(method);
@@ -18,6 +26,39 @@ export class HttpMetrics {
     const counter = statuses.get(status);
     if (counter) counter.n++;
     else statuses.set(status, { n: 1 });
+  }
+
+  /**
+   * A higher-order function for `app.wrap`: `route` is Elysia's handler for the request. Bun's router
+   * gives each route its own handler (and the request its `params`), so the template is looked up once
+   * per handler; the one handler behind `app.handle` and unrouted requests looks it up per request.
+   */
+  wrapper(labels: RouteLabels): (route: Handler, request: Request) => Handler {
+    return (route, request) => {
+      let counting = this.counted.get(route);
+      if (!counting) {
+        counting = this.counting(route, labels, (request as { params?: unknown }).params !== undefined);
+        this.counted.set(route, counting);
+      }
+      return counting;
+    };
+  }
+
+  private counting(route: Handler, labels: RouteLabels, oneRoute: boolean): Handler {
+    let label: string | undefined;
+    return (request) => {
+      const method = request.method;
+      const name = oneRoute ? (label ??= labels.of(method, request.url)) : labels.of(method, request.url);
+      const res = route(request);
+      if (res instanceof Promise) {
+        return res.then((answer) => {
+          this.count(method, name, answer.status);
+          return answer;
+        });
+      }
+      this.count(method, name, res.status);
+      return res;
+    };
   }
 
   *requests(): Generator<{ method: string; route: string; status: number; n: number }> {

@@ -78,7 +78,11 @@ export const nativeJobs = ({ engine, auth }: SurfaceContext) => {
     )
     .get(
       "/:id",
-      ({ params, principal }) => views.response(visibleJob(engine, principal, params.id)),
+      ({ params, principal }) => {
+        // Written so that Elysia sees a synchronous handler (see SYNC_HANDLERS in docs/performance.md).
+        const answer = views.response(visibleJob(engine, principal, params.id));
+        return answer;
+      },
       { params: IdParams, detail: { summary: "Get a job" }, response: { 404: ErrorSchema } },
     )
     .post(
