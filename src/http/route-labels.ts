@@ -2,87 +2,97 @@
  * The route template a request falls under (`/api/v1/jobs/:id`), for the `route` label of the HTTP
  * counters. Matches the way Elysia routes: the request's own method before `ALL`, and at each segment
  * a fixed segment before a `:param`, and a `:param` before a `*`. A trailing slash does not count.
+ *
+ * Requests that Bun's router hands to a route look their template up once per route (see
+ * HttpMetrics.wrapper); the others (`app.handle`, paths Bun does not route, such as CloudSigma's
+ * trailing-slash URLs) look it up on every request, so the lookup walks a tree of segments.
  */
 export interface RouteTemplate {
   method: string;
   path: string;
 }
 
-interface Template {
-  label: string;
-  segments: string[];
+interface Node {
+  /** Few per node; compared in place, so a lookup makes no strings. */
+  fixed: [segment: string, next: Node][];
+  param: Node | undefined;
+  /** The template of a `*` at this point: it takes the rest of the path, even nothing. */
+  rest: string | undefined;
+  /** The template that ends here. */
+  label: string | undefined;
 }
 
 const UNMATCHED = "unmatched";
+const node = (): Node => ({ fixed: [], param: undefined, rest: undefined, label: undefined });
 
 /** Segments of a path without its trailing slash; `/` has none. */
 const segmentsOf = (path: string): string[] => path.split("/").filter((s, i, all) => i > 0 && (s !== "" || i < all.length - 1));
 
-/** 0 for a fixed segment, 1 for a param, 2 for a wildcard; -1 when the segment does not fit. */
-function rank(template: string, segment: string | undefined): number {
-  if (template === "*") return 2;
-  if (segment === undefined) return -1;
-  if (template.startsWith(":")) return segment === "" ? -1 : 1;
-  return template === segment ? 0 : -1;
-}
-
-/** The ranks of each segment when `t` matches `segments`; undefined when it does not. */
-function ranks(t: Template, segments: string[]): number[] | undefined {
-  const out: number[] = [];
-  for (let i = 0; i < t.segments.length; i++) {
-    const r = rank(t.segments[i]!, segments[i]);
-    if (r < 0) return undefined;
-    out.push(r);
-    if (r === 2) return out; // a wildcard takes the rest
+function add(root: Node, template: string): void {
+  let at = root;
+  for (const segment of segmentsOf(template)) {
+    if (segment === "*") {
+      at.rest ??= template;
+      return;
+    }
+    if (segment.startsWith(":")) at = at.param ??= node();
+    else {
+      let next = at.fixed.find(([name]) => name === segment)?.[1];
+      if (!next) at.fixed.push([segment, (next = node())]);
+      at = next;
+    }
   }
-  return t.segments.length === segments.length ? out : undefined;
+  at.label ??= template;
 }
 
 /**
- * True when rank list `a` is the better match: the first segment that differs decides. When one list
- * is the start of the other, the longer one ends in a wildcard that matched nothing, and loses.
+ * The best template under `at` for the segments of `url` from `start` (an index just past a `/`) up to
+ * `stop`; past `stop` there are no more segments. Compared in place: a lookup makes no strings.
  */
-function better(a: number[], b: number[]): boolean {
-  for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return a[i]! < b[i]!;
-  return a.length < b.length;
+function find(at: Node, url: string, start: number, stop: number): string | undefined {
+  if (start > stop) return at.label ?? at.rest;
+  let end = url.indexOf("/", start);
+  if (end < 0 || end > stop) end = stop;
+  for (const [name, fixed] of at.fixed) {
+    if (name.length !== end - start || !url.startsWith(name, start)) continue;
+    const viaFixed = find(fixed, url, end + 1, stop);
+    if (viaFixed) return viaFixed;
+  }
+  const viaParam = end > start && at.param ? find(at.param, url, end + 1, stop) : undefined;
+  return viaParam ?? at.rest;
 }
 
 export class RouteLabels {
-  private byMethod: Map<string, Template[]> | undefined;
+  private trees: Map<string, Node> | undefined;
 
   /** `routes` is read on first use, once every surface has added its routes. */
   constructor(private readonly routes: () => readonly RouteTemplate[]) {}
 
   /** The template of `url` for `method`, or `unmatched`. */
   of(method: string, url: string): string {
-    const start = url.indexOf("/", url.indexOf("//") + 2);
-    if (start < 0) return UNMATCHED;
-    let end = url.length;
-    for (const stop of ["?", "#"]) {
-      const at = url.indexOf(stop, start);
-      if (at >= 0 && at < end) end = at;
-    }
-    const segments = segmentsOf(url.slice(start, end));
-    return this.best(method, segments) ?? this.best("ALL", segments) ?? UNMATCHED;
+    const slash = url.indexOf("/", url.indexOf("//") + 2);
+    if (slash < 0) return UNMATCHED;
+    let stop = url.indexOf("?", slash);
+    if (stop < 0) stop = url.length;
+    const hash = url.indexOf("#", slash);
+    if (hash >= 0 && hash < stop) stop = hash;
+    // A trailing slash does not count; `/` itself has no segments at all.
+    if (stop - 1 > slash && url.charCodeAt(stop - 1) === 47) stop--;
+    const start = stop === slash + 1 ? stop + 1 : slash + 1;
+    const trees = this.table();
+    const own = trees.get(method);
+    const all = trees.get("ALL");
+    return (own && find(own, url, start, stop)) ?? (all && find(all, url, start, stop)) ?? UNMATCHED;
   }
 
-  private best(method: string, segments: string[]): string | undefined {
-    let found: { label: string; ranks: number[] } | undefined;
-    for (const t of this.table().get(method) ?? []) {
-      const r = ranks(t, segments);
-      if (r && (!found || better(r, found.ranks))) found = { label: t.label, ranks: r };
-    }
-    return found?.label;
-  }
-
-  private table(): Map<string, Template[]> {
-    if (this.byMethod) return this.byMethod;
-    const table = new Map<string, Template[]>();
+  private table(): Map<string, Node> {
+    if (this.trees) return this.trees;
+    const trees = new Map<string, Node>();
     for (const { method, path } of this.routes()) {
-      const list = table.get(method) ?? [];
-      if (!list.some((t) => t.label === path)) list.push({ label: path, segments: segmentsOf(path) });
-      table.set(method, list);
+      let root = trees.get(method);
+      if (!root) trees.set(method, (root = node()));
+      add(root, path);
     }
-    return (this.byMethod = table);
+    return (this.trees = trees);
   }
 }

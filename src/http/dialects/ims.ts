@@ -7,6 +7,7 @@ import { Elysia, t } from "elysia";
 import { canSee, type Principal } from "../../auth/index.ts";
 import type { SurfaceContext } from "../context.ts";
 import { JsonMemo } from "../json-memo.ts";
+import { synchronousRoutes } from "../synchronous.ts";
 import { toSafeError } from "../errors.ts";
 import type { JobView } from "../../job-view.ts";
 import { codeForStatus, IMS_CODES, ImsError, imsErrorResponse, ImsErrorSchema } from "./ims/errors.ts";
@@ -61,7 +62,7 @@ export const imsDialect = (ctx: SurfaceContext) => {
     imsErrorResponse(405, IMS_CODES.badRequest, `The method ${request.method} is not allowed; use GET.`, { allow: "GET" });
   const noRoute = () => imsErrorResponse(404, IMS_CODES.badRequest, "The requested resource does not exist.");
 
-  return new Elysia({ name: "dialect-ims", detail: { tags: ["dialect: IMS (Open Telekom Cloud)"] } })
+  const surface = new Elysia({ name: "dialect-ims", detail: { tags: ["dialect: IMS (Open Telekom Cloud)"] } })
     .onError(({ code, error }) => {
       if (error instanceof ImsError) return imsErrorResponse(error.status, error.code, error.message);
       const safe = toSafeError(code, error, (e) => ctx.log("unhandled error", { dialect: "ims", error: String(e) }));
@@ -102,4 +103,6 @@ export const imsDialect = (ctx: SurfaceContext) => {
     .all("/v1/cloudimages/job/:job_id", methodNotAllowed, { detail: { hide: true } })
     .all("/v1/:project_id/jobs", noRoute, { detail: { hide: true } })
     .all("/v1/:project_id/jobs/*", noRoute, { detail: { hide: true } });
+  synchronousRoutes(surface, [["GET", "/v1/:project_id/jobs/:job_id"]]);
+  return surface;
 };

@@ -3,6 +3,7 @@ import { JobdError, notFound } from "../../errors.ts";
 import { JOB_STATES, type JobState, type JobSpec, type JobView } from "../../job-view.ts";
 import type { SurfaceContext } from "../context.ts";
 import { JsonMemo } from "../json-memo.ts";
+import { synchronousRoutes } from "../synchronous.ts";
 import { listScope, requireNamespace, visibleJob, visibleRecord } from "./access.ts";
 import { AnswerSchema, ErrorSchema, IdParams, JobSpecSchema, ListQuery } from "./schemas.ts";
 
@@ -21,7 +22,7 @@ function parseStates(raw: string | undefined): JobState[] | undefined {
 /** The native jobs API: create, read, list, cancel, answer, log, children and a long poll. */
 export const nativeJobs = ({ engine, auth }: SurfaceContext) => {
   const views = new JsonMemo<JobView>();
-  return new Elysia({ name: "native-jobs", prefix: "/api/v1/jobs", detail: { tags: ["jobs"] } })
+  const routes = new Elysia({ name: "native-jobs", prefix: "/api/v1/jobs", detail: { tags: ["jobs"] } })
     // derive runs before validation: a caller without credentials learns nothing about the body.
     .derive(({ request }) => ({ principal: auth.authenticate(request, ["bearer"]) }))
     .post(
@@ -78,11 +79,7 @@ export const nativeJobs = ({ engine, auth }: SurfaceContext) => {
     )
     .get(
       "/:id",
-      ({ params, principal }) => {
-        // Written so that Elysia sees a synchronous handler (see SYNC_HANDLERS in docs/performance.md).
-        const answer = views.response(visibleJob(engine, principal, params.id));
-        return answer;
-      },
+      ({ params, principal }) => views.response(visibleJob(engine, principal, params.id)),
       { params: IdParams, detail: { summary: "Get a job" }, response: { 404: ErrorSchema } },
     )
     .post(
@@ -157,4 +154,6 @@ export const nativeJobs = ({ engine, auth }: SurfaceContext) => {
         response: errors,
       },
     );
+  synchronousRoutes(routes, [["GET", "/api/v1/jobs/:id"]]);
+  return routes;
 };

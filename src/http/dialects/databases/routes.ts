@@ -6,6 +6,7 @@ import { isFinished, type JobView } from "../../../job-view.ts";
 import type { SurfaceContext } from "../../context.ts";
 import { toSafeError } from "../../errors.ts";
 import { JsonMemo } from "../../json-memo.ts";
+import { synchronousRoutes } from "../../synchronous.ts";
 import { readButtonIndex, readStartBody } from "./body.ts";
 import { DEFAULT_DATABASES_JOBS, findNamedJob, specFor } from "./config.ts";
 import { mustJobId, mustNamespace } from "./ids.ts";
@@ -63,7 +64,7 @@ export const databasesDialect = (ctx: SurfaceContext) => {
   // A job without sub-jobs can only show its own question, so its state is kept while it is unchanged.
   const states = new JsonMemo<JobView>(stateOf, (job) => job.children.length === 0);
 
-  return new Elysia({ name: "dialect-databases", prefix: "/api/databases", detail: { tags: ["databases"] } })
+  const surface = new Elysia({ name: "dialect-databases", prefix: "/api/databases", detail: { tags: ["databases"] } })
     .onError(({ code, error, request }) => {
       const safe = toSafeError(code, error, (e) => ctx.log("unhandled error", { error: String(e) }));
       const res = reply(request, safe.status, { Message: safe.message });
@@ -159,4 +160,6 @@ export const databasesDialect = (ctx: SurfaceContext) => {
     .all("/*", () => {
       throw new JobdError("NOT_FOUND", "no such route");
     }, { detail: { hide: true } });
+  synchronousRoutes(surface, [["GET", "/api/databases/:dbid/jobs/:job"]]);
+  return surface;
 };
