@@ -3,10 +3,11 @@
  * read the way .NET reads a Guid, jobs are shown as `{id, description, status}`, and reading a
  * finished job takes receipt of it (the engine hides it from receipt-taking dialects at once).
  */
-import { Elysia, t, type DocumentDecoration, type TSchema } from "elysia";
+import { Elysia, t } from "elysia";
 import { canSee, canWrite, visibleNamespaces, type Principal } from "../../auth/index.ts";
 import type { SurfaceContext } from "../context.ts";
 import { JsonMemo } from "../json-memo.ts";
+import { documentedResponses } from "../openapi.ts";
 import { synchronousRoutes } from "../synchronous.ts";
 import { toSafeError } from "../errors.ts";
 import { JobdError } from "../../errors.ts";
@@ -29,20 +30,6 @@ const errors = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404
 const CHALLENGE = { "www-authenticate": 'Bearer realm="jobd", Basic realm="jobd"' };
 const badId = () => new JobdError("BAD_REQUEST", "the id cannot be parsed as a GUID");
 const noJob = () => new JobdError("NOT_FOUND", "no job with the given id exists");
-
-/** OpenAPI answers for a route that declares none through `response`; errors are problem+json. */
-function documented(schemas: Record<number, TSchema>): NonNullable<DocumentDecoration["responses"]> {
-  return Object.fromEntries(
-    Object.entries(schemas).map(([status, schema]) => [
-      status,
-      {
-        description: status === "200" ? "the job" : "a problem",
-        // A TypeBox schema is a JSON Schema; OpenAPI's types just do not know TypeBox's.
-        content: { [status === "200" ? "application/json" : "application/problem+json"]: { schema: schema as object } },
-      },
-    ]),
-  );
-}
 
 /** .NET `bool.TryParse`, with an empty value read as the default (false). */
 function parsePeek(raw: string | undefined): boolean | null {
@@ -112,7 +99,13 @@ export const jobsDialect = (ctx: SurfaceContext) => {
             "last, the next read is 404. `?peek=true` reads without taking receipt, and so does a read-only token.",
           // Documented here, not checked through `response`: the route is compiled synchronous, and Elysia
           // would check a 200 schema against a receipt's promise instead of the answer it settles to.
-          responses: documented({ 200: JobSchema, ...errors }),
+          responses: documentedResponses(
+            {
+              200: { schema: JobSchema, description: "the job" },
+              ...Object.fromEntries(Object.entries(errors).map(([status, schema]) => [status, { schema, description: "a problem" }])),
+            },
+            (status) => [status === 200 ? "application/json" : "application/problem+json"],
+          ),
         },
       },
     )

@@ -1,27 +1,13 @@
 import type { DocumentDecoration, TSchema } from "elysia";
+import { documentedResponses, media } from "../../openapi.ts";
 
-/**
- * OpenAPI for routes that read their body as text and build their own Response: the swagger plugin
- * would otherwise list the parse type (`text/plain`) as the media type of every answer.
- */
-type Media = { schema: object };
-const media = (schema: TSchema): Record<string, Media> => {
-  // A TypeBox schema is a JSON Schema; OpenAPI's types just do not know TypeBox's.
-  const m = { schema } as unknown as Media;
-  return { "application/json": m, "text/json": m };
-};
+/** CentriQS answers JSON under either type, as the client's Accept asks (reply.ts). */
+const JSON_TYPES = ["application/json", "text/json"];
 
 export const jsonBody = (schema: TSchema, description: string): Pick<DocumentDecoration, "requestBody"> => ({
-  requestBody: { description, content: media(schema) },
+  requestBody: { description, content: media(schema, JSON_TYPES) },
 });
 
 export const jsonResponses = (
   responses: Record<number, { schema?: TSchema; description: string }>,
-): Pick<DocumentDecoration, "responses"> => ({
-  responses: Object.fromEntries(
-    Object.entries(responses).map(([status, r]) => [
-      status,
-      r.schema ? { description: r.description, content: media(r.schema) } : { description: r.description },
-    ]),
-  ),
-});
+): Pick<DocumentDecoration, "responses"> => ({ responses: documentedResponses(responses, () => JSON_TYPES) });
