@@ -24,18 +24,20 @@ type Handler = (request: Request) => Response | Promise<Response>;
  * when the header is absent, so it allocates nothing.
  */
 export const queueAsyncRequests = (ctx: SurfaceContext) => {
-  const queued: Handler = (request) => {
-    const mode = request.headers.get(ASYNC_HEADER) as "store" | "true";
-    // Elysia's after-response hook never sees this answer, so it is counted here. It never reached
-    // a route, so its route label is the header that queued it.
-    return queue(ctx, request, mode).then((res) => {
-      ctx.http.count(request.method, ASYNC_HEADER, res.status);
-      return res;
-    });
-  };
+  // The app's counting wrapper sits inside this one and never sees these answers, so they are counted
+  // here. They never reach a route, so their route label is the header that queued them.
+  const queued =
+    (mode: "store" | "true"): Handler =>
+    (request) =>
+      queue(ctx, request, mode).then((res) => {
+        ctx.http.count(request.method, ASYNC_HEADER, res.status);
+        return res;
+      });
+  const stored = queued("store");
+  const fireAndForget = queued("true");
   return (route: Handler, request: Request): Handler => {
     const mode = request.headers.get(ASYNC_HEADER);
-    return mode === "store" || mode === "true" ? queued : route;
+    return mode === "store" ? stored : mode === "true" ? fireAndForget : route;
   };
 };
 
