@@ -1,23 +1,18 @@
-import { afterEach, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { expect, test } from "bun:test";
 import { join } from "node:path";
 import { Engine } from "../../src/engine/index.ts";
 import { SqliteStore } from "../../src/store/index.ts";
+import { tempDirs } from "../helpers/temp-dirs.ts";
 
 // A job's first log entry (its creation) is implied by its row rather than stored as a row of its own.
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+const tempDir = tempDirs();
 
 const countRows = (store: SqliteStore, jobId: string) =>
   store.writer.query<{ n: number }, [string]>("SELECT COUNT(*) AS n FROM transitions WHERE job_id = ?").get(jobId)?.n ?? 0;
 
 test("the creation entry comes from the row, before the stored entries, and survives a restart", async () => {
-  const dir = mkdtempSync(join(tmpdir(), "jobd-creation-"));
-  dirs.push(dir);
+  const dir = tempDir("jobd-creation-");
   const path = join(dir, "jobd.db");
   let store = new SqliteStore(path);
   let engine = new Engine({ store, autoTick: false });
@@ -44,8 +39,7 @@ test("the creation entry comes from the row, before the stored entries, and surv
 });
 
 test("a log written by an older jobd, with its creation stored, is read as it is", async () => {
-  const dir = mkdtempSync(join(tmpdir(), "jobd-creation-"));
-  dirs.push(dir);
+  const dir = tempDir("jobd-creation-");
   const store = new SqliteStore(join(dir, "jobd.db"));
   const engine = new Engine({ store, autoTick: false });
   engine.boot();

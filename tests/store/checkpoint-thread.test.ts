@@ -1,19 +1,16 @@
-import { afterEach, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { Database } from "bun:sqlite";
-import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { copyFileSync } from "node:fs";
 import { join } from "node:path";
 import { Engine } from "../../src/engine/index.ts";
 import { SqliteStore } from "../../src/store/index.ts";
 import { eachTarget } from "../helpers/target.ts";
+import { tempDirs } from "../helpers/temp-dirs.ts";
 
 // WAL checkpoints run on their own thread (src/checkpoint-worker.ts), not inside the COMMITs that
 // requests wait on. Both the source and the compiled binary must start that thread.
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+const tempDir = tempDirs();
 
 /**
  * Rows in the database file itself, ignoring the WAL: only checkpointed pages are there. Read from a
@@ -44,8 +41,7 @@ async function until(check: () => boolean, ms = 5000): Promise<void> {
 }
 
 test("committed jobs reach the database file through the checkpoint thread", async () => {
-  const dir = mkdtempSync(join(tmpdir(), "jobd-checkpoint-"));
-  dirs.push(dir);
+  const dir = tempDir("jobd-checkpoint-");
   const path = join(dir, "jobd.db");
   const store = new SqliteStore(path);
   const engine = new Engine({ store, autoTick: false });

@@ -1,20 +1,15 @@
-import { afterEach, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { expect, test } from "bun:test";
 import { join } from "node:path";
 import { Engine } from "../../src/engine/index.ts";
 import { SqliteStore } from "../../src/store/index.ts";
+import { tempDirs } from "../helpers/temp-dirs.ts";
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+const tempDir = tempDirs();
 
 // readChildren and findChildIds sort in code rather than with ORDER BY (ORDER BY over the partial
 // index jobs_parent cost ~30 µs a call on every job view); the order must still be creation order.
 test("children come back in creation (seq) order, not id order", async () => {
-  const dir = mkdtempSync(join(tmpdir(), "jobd-children-"));
-  dirs.push(dir);
+  const dir = tempDir("jobd-children-");
   const store = new SqliteStore(join(dir, "jobd.db"));
   const engine = new Engine({ store, autoTick: false });
   engine.boot();

@@ -1,18 +1,13 @@
-import { afterEach, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { expect, test } from "bun:test";
 import { join } from "node:path";
 import { Engine, ManualClock } from "../../src/engine/index.ts";
 import { SqliteStore } from "../../src/store/index.ts";
+import { tempDirs } from "../helpers/temp-dirs.ts";
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+const tempDir = tempDirs();
 
 async function setup() {
-  const dir = mkdtempSync(join(tmpdir(), "jobd-queued-due-"));
-  dirs.push(dir);
+  const dir = tempDir("jobd-queued-due-");
   const store = new SqliteStore(join(dir, "jobd.db"));
   const clock = new ManualClock(1_000_000);
   // maxRunning 1 keeps in-process jobs queued, so the pump query has something to choose from.

@@ -1,22 +1,17 @@
-import { afterEach, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { Database } from "bun:sqlite";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Engine } from "../../src/engine/index.ts";
 import { SqliteStore, type JobRecord } from "../../src/store/index.ts";
+import { tempDirs } from "../helpers/temp-dirs.ts";
 
 // Client reads are served from a cache of committed rows. These tests hold it to the promise the
 // read connection makes: a read shows the last COMMIT, never an uncommitted write, never an older one.
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+const tempDir = tempDirs();
 
 async function open() {
-  const dir = mkdtempSync(join(tmpdir(), "jobd-read-cache-"));
-  dirs.push(dir);
+  const dir = tempDir("jobd-read-cache-");
   const path = join(dir, "jobd.db");
   const store = new SqliteStore(path);
   const engine = new Engine({ store, autoTick: false });

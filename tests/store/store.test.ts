@@ -1,20 +1,12 @@
-import { afterEach, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { Database } from "bun:sqlite";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { GroupCommit } from "../../src/store/group-commit.ts";
 import { MIGRATIONS, schemaVersion, SqliteStore, type JobRecord } from "../../src/store/index.ts";
+import { tempDirs } from "../helpers/temp-dirs.ts";
 
-const dirs: string[] = [];
-const tempDb = () => {
-  const dir = mkdtempSync(join(tmpdir(), "jobd-store-"));
-  dirs.push(dir);
-  return join(dir, "jobd.db");
-};
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+const tempDir = tempDirs();
+const tempDb = () => join(tempDir("jobd-store-"), "jobd.db");
 
 describe("sqlite store", () => {
   test("opens in WAL mode and applies every embedded migration once", () => {
