@@ -437,7 +437,6 @@ export class Engine {
     }
   }
 
-
   private arm(): void {
     if (this.closed || this.options.autoTick === false) return;
     const next = this.store.findNextDeadline();
