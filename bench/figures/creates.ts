@@ -8,7 +8,7 @@ import { rate, rounds, warm, type BenchContext } from "../lib/context.ts";
 import { bullmqAdd, sqliteInserts } from "../lib/peers.ts";
 import { atLeast, ratioOf, type Section } from "../lib/report.ts";
 import type { Running } from "../lib/servers.ts";
-import { spread } from "../lib/stats.ts";
+import { fmt, spread } from "../lib/stats.ts";
 import type { WrkLoad } from "../lib/wrk.ts";
 
 export const createLoad = (): WrkLoad => ({ kind: "post", body: JSON.stringify(CREATE_SPEC) });
@@ -96,6 +96,9 @@ export async function createsFigure(
       },
     ],
     notes: [
+      `The BullMQ target, 1.5x queue.add, is ${fmt(1.5 * spread(bull).median)} jobs/s in this run; the bare Elysia ` +
+        `route, which validates the body and does nothing else, answers ${fmt(spread(bare).median)} requests/s ` +
+        `(${1.5 * spread(bull).median > spread(bare).median ? "below" : "above"} the target).`,
       "Ratios above 1 against SQLite autocommit are possible because group commit puts many creates in one transaction.",
       `SQLite batch runs are ${ctx.sweepSeconds} s each into a fresh file; v4 keys fall further behind as the table grows past the page cache.`,
     ],

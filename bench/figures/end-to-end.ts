@@ -1,10 +1,10 @@
 /** Figure 3, end-to-end no-op jobs: created, started, succeeded, each transition durable. */
 import { NOOP_SPEC } from "../lib/bodies.ts";
 import { rate, rounds, warm, type BenchContext } from "../lib/context.ts";
-import { bullmqEndToEnd } from "../lib/peers.ts";
+import { bullmqEndToEnd, xstateAlone } from "../lib/peers.ts";
 import { atLeast, ratioOf, type Section } from "../lib/report.ts";
 import type { Running } from "../lib/servers.ts";
-import { spread } from "../lib/stats.ts";
+import { fmt, spread } from "../lib/stats.ts";
 
 async function checkNoop(jobd: Running): Promise<void> {
   const res = await fetch(`${jobd.url}/api/v1/jobs`, {
@@ -25,11 +25,14 @@ export async function endToEndFigure(ctx: BenchContext, s: { jobd: Running; redi
   const load = { kind: "post" as const, body: JSON.stringify(NOOP_SPEC) };
   ctx.say(`figure 3: end-to-end no-op jobs at ${c}`);
   await warm(ctx, `${s.jobd.url}/api/v1/jobs`, load, c);
-  const [jobd, bull] = await rounds(ctx.runs, [
+  const [jobd, bull, statechart] = await rounds(ctx.runs, [
     () => rate(ctx, "jobd no-op jobs", `${s.jobd.url}/api/v1/jobs`, load, c, ctx.seconds),
     () => bullmqEndToEnd(ctx, s.redisPort, c, ctx.seconds),
-  ]) as [number[], number[]];
+    () => xstateAlone(ctx, ctx.seconds),
+  ]) as [number[], number[], number[]];
   const ratio = ratioOf(jobd, bull);
+  const target = 2 * spread(bull).median;
+  const ceiling = spread(statechart).median;
   return {
     id: "3",
     title: "End-to-end no-op jobs",
@@ -39,7 +42,11 @@ export async function endToEndFigure(ctx: BenchContext, s: { jobd: Running; redi
       "commit that holds the whole log (queued → running.working → succeeded). Before the runs the bench checks one " +
       "such job's answer and log. BullMQ: one Node process adding jobs " +
       `(${c} in flight) while a no-op Worker (concurrency ${c}) takes them; the figure is jobs completed per second ` +
-      "inside the window (completed jobs are kept, as jobd keeps finished jobs for retention).",
+      "inside the window (completed jobs are kept, as jobd keeps finished jobs for retention). " +
+      "XState alone (bench/baselines/xstate-alone.ts, on the server's core, from source): each no-op job's " +
+      "statechart work as the engine does it (the actor restored from the birth snapshot and inspected, `job.start`, " +
+      "its `script` work spawned and succeeding, the snapshot serialized, the actor stopped), one job after another, " +
+      "with no HTTP and no SQLite: a ceiling for jobd while each job runs as an actor of these machines.",
     rows: [
       {
         label: "jobd no-op jobs, create → succeeded",
@@ -49,7 +56,25 @@ export async function endToEndFigure(ctx: BenchContext, s: { jobd: Running; redi
         ratio,
         target: atLeast(ratio, 2, "BullMQ add + Worker"),
       },
+      {
+        label: "XState alone: no-op jobs through the statechart, no HTTP, no SQLite",
+        value: spread(statechart),
+        unit: "jobs/s",
+        baseline: { label: "BullMQ add + no-op Worker", value: spread(bull) },
+        ratio: ratioOf(statechart, bull),
+      },
+      {
+        label: "jobd ÷ XState alone (the share left to HTTP, SQLite and the engine)",
+        value: spread(jobd),
+        unit: "jobs/s",
+        baseline: { label: "XState alone", value: spread(statechart) },
+        ratio: ratioOf(jobd, statechart),
+      },
     ],
-    notes: [],
+    notes: [
+      `The target, 2x BullMQ, is ${fmt(target)} jobs/s in this run; the statechart work alone runs ` +
+        `${fmt(ceiling)} jobs/s on the same core (${ceiling >= target ? "above" : "below"} the target) before any ` +
+        "HTTP, SQLite or engine work is added (docs/performance.md, \"Creates\").",
+    ],
   };
 }

@@ -1,4 +1,4 @@
-/** The peers measured beside jobd: BullMQ (Node + redis-server) and plain bun:sqlite inserts. */
+/** The peers measured beside jobd: BullMQ (Node + redis-server), plain bun:sqlite inserts, XState alone. */
 import { join } from "node:path";
 import { INPUT } from "./bodies.ts";
 import type { BenchContext } from "./context.ts";
@@ -44,6 +44,18 @@ export async function sqliteInserts(ctx: BenchContext, mode: "autocommit" | "bat
     "--mode", mode,
     "--keys", keys,
     "--seconds", String(seconds),
+  ]);
+  return res.perSecond;
+}
+
+/** No-op jobs per second through the job's statechart alone (bench/baselines/xstate-alone.ts), on the server's core. */
+export async function xstateAlone(ctx: BenchContext, seconds: number): Promise<number> {
+  const res = await runJson<PerSecond>([
+    ...ctx.cores.server,
+    ctx.bun,
+    join(ctx.repo, "bench/baselines/xstate-alone.ts"),
+    "--seconds", String(seconds),
+    "--warmup", ctx.quick ? "0.3" : "1",
   ]);
   return res.perSecond;
 }
