@@ -13,6 +13,8 @@ interface Fixtures {
   /** One long-running script job in nsa per write case (created by writer-a), and one to read. */
   read: JobView;
   running: Record<string, JobView>;
+  /** A script job in nsa waiting on a question. */
+  asking: JobView;
   /** ArangoDB entries queued by writer-a: one done (to read), one pending (to cancel). */
   arangoDone: string;
   arangoPending: string;
@@ -34,6 +36,7 @@ interface Case {
 }
 
 const SLEEP = { steps: [{ progress: 5 }, { sleep: 600_000 }] };
+const ASK = { steps: [{ prompt: "Go on?", buttons: ["yes", "no"] }, { sleep: 600_000 }] };
 const hex = (id: string) => id.replaceAll("-", "");
 
 const native = (body: unknown) => expect((body as { error: { code: string } }).error.code).toBe("UNAUTHORIZED");
@@ -47,6 +50,7 @@ const CASES: Case[] = [
   // native API, worker API, events, operations
   { surface: "native", what: "GET a job", credentials: bearer, request: (f) => ({ method: "GET", path: `/api/v1/jobs/${f.read.id}` }), expect: [401, 401, 200, 404, 200], envelope: native, challenge: "Bearer" },
   { surface: "native", what: "cancel a job", credentials: bearer, request: (f) => ({ method: "POST", path: `/api/v1/jobs/${f.running["native"]?.id}/cancel` }), expect: [401, 401, 403, 404, 200], envelope: native },
+  { surface: "native", what: "answer a prompt", credentials: bearer, request: (f) => ({ method: "POST", path: `/api/v1/jobs/${f.asking.id}/answer`, body: JSON.stringify({ button: 0 }), headers: { "content-type": "application/json" } }), expect: [401, 401, 403, 404, 200], envelope: native },
   { surface: "native", what: "create a job in nsa", credentials: bearer, request: () => ({ method: "POST", path: "/api/v1/jobs", body: JSON.stringify({ type: "script", namespace: "nsa", input: { steps: [] } }), headers: { "content-type": "application/json" } }), expect: [401, 401, 403, 403, 201] },
   { surface: "workers", what: "lease from nsa", credentials: bearer, request: () => ({ method: "POST", path: "/api/v1/workers/lease", body: JSON.stringify({ worker: "w", types: ["sec.none"], namespaces: ["nsa"] }), headers: { "content-type": "application/json" } }), expect: [401, 401, 403, 200, 200], envelope: native },
   { surface: "events", what: "HEAD the event stream", credentials: bearer, request: () => ({ method: "HEAD", path: "/api/v1/events" }), expect: [401, 401, 200, 200, 200] },
@@ -108,6 +112,8 @@ eachTarget(
       for (const surface of ["native", "jobs", "databases"]) {
         running[surface] = await t.createJob({ type: "script", namespace: "nsa", input: SLEEP }, asWriter);
       }
+      const asking = await t.createJob({ type: "script", namespace: "nsa", input: ASK }, asWriter);
+      expect(asking.state).toBe("waiting");
       const arangoDone = await queueArango(t, "/_api/version");
       const arangoPending = await queueArango(t, "/_admin/sleep?duration=30");
       // Wait until the first entry is done (admin may look at anyone's).
@@ -116,7 +122,7 @@ eachTarget(
         if (Date.now() > deadline) throw new Error("the queued request did not finish");
         await Bun.sleep(20);
       }
-      f = { read, running, arangoDone, arangoPending };
+      f = { read, running, asking, arangoDone, arangoPending };
     });
 
     for (const c of CASES) {

@@ -13,7 +13,19 @@ export function visibleJob(engine: Engine, principal: Principal, id: string): Jo
 }
 
 export function visibleRecord(engine: Engine, principal: Principal, id: string): JobRecord {
-  const record = engine.getRecord(id);
+  return visible(engine.getRecord(id), principal);
+}
+
+/**
+ * The same check for a command (cancel, answer), on the record the command itself will act on: the
+ * live actor's when the job is awake, so an answer to a job kept awake reads nothing from SQLite.
+ * A job's namespace never changes, so the check means the same as on the committed row.
+ */
+export function visibleForCommand(engine: Engine, principal: Principal, id: string): JobRecord {
+  return visible(engine.latest(id), principal);
+}
+
+function visible(record: JobRecord | undefined, principal: Principal): JobRecord {
   if (!record || !canSee(principal, record.namespace)) throw notFound();
   return record;
 }

@@ -4,7 +4,7 @@ import { JOB_STATES, type JobState, type JobSpec, type JobView } from "../../job
 import type { SurfaceContext } from "../context.ts";
 import { JsonMemo } from "../json-memo.ts";
 import { synchronousRoutes } from "../synchronous.ts";
-import { listScope, requireNamespace, visibleJob, visibleRecord } from "./access.ts";
+import { listScope, requireNamespace, visibleForCommand, visibleJob, visibleRecord } from "./access.ts";
 import { AnswerSchema, ErrorSchema, IdParams, JobSpecSchema, ListQuery } from "./schemas.ts";
 
 const MAX_WAIT_MS = 60_000;
@@ -87,7 +87,7 @@ export const nativeJobs = ({ engine, auth }: SurfaceContext) => {
     .post(
       "/:id/cancel",
       ({ params, principal }) => {
-        visibleRecord(engine, principal, params.id);
+        visibleForCommand(engine, principal, params.id);
         auth.requireWrite(principal);
         return engine.cancel(params.id);
       },
@@ -105,7 +105,7 @@ export const nativeJobs = ({ engine, auth }: SurfaceContext) => {
     .post(
       "/:id/answer",
       ({ params, body, principal }) => {
-        visibleRecord(engine, principal, params.id);
+        visibleForCommand(engine, principal, params.id);
         auth.requireWrite(principal);
         return engine.answer(params.id, body.button);
       },
