@@ -640,7 +640,10 @@ export class Engine {
 
   /** Sends one event to a job, waking it if needed, and settles every consequence. */
   private apply(id: string, event: JobEvent, known?: JobRecord): JobRecord | undefined {
-    const live = this.wake(id, known);
+    const record = this.live.get(id)?.record ?? known ?? this.store.findJobById(id);
+    // A finished job's machine is final and ignores every event; asleep, it has no snapshot to wake.
+    if (record && isFinished(record.state) && !this.live.has(id)) return record;
+    const live = this.wake(id, record);
     if (!live) return undefined;
     live.actor.send(event);
     this.touched.add(id);
@@ -745,7 +748,8 @@ export class Engine {
       ((next.callback.events === "transitions" && transition !== null) || (changedState && isFinished(next.state)));
     this.store.write(() => {
       // Serialized when the row goes out: once per commit, however many transitions the job made in it.
-      this.store.updateJob(next, live.persisted);
+      // A finished job never wakes again and its row holds all it shows, so it keeps no snapshot.
+      this.store.updateJob(next, isFinished(next.state) ? null : live.persisted);
       if (transition) this.store.appendTransition(transition);
       if (hook) this.webhooks.enqueue(next, isFinished(next.state) ? "job.finished" : "job.transition", {
         event: isFinished(next.state) ? "job.finished" : "job.transition",

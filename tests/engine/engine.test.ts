@@ -254,6 +254,28 @@ describe("engine", () => {
     expect(jobs.map((j) => engine.get(j.id)?.state)).toEqual(["succeeded", "succeeded", "running", "running"]);
   });
 
+  test("a finished job keeps no snapshot; an event sent to it later changes nothing and wakes nothing", async () => {
+    const { engine, store } = setup();
+    const done = await engine.create({ type: "script", input: steps({ progress: 50 }) });
+    const asking = await engine.create({ type: "script", input: steps({ prompt: "?", buttons: ["a"] }) });
+    expect(done.state).toBe("succeeded");
+    expect(asking.state).toBe("waiting");
+    // An unfinished job sleeps in its snapshot; once it ends, its row is all there is.
+    expect(JSON.parse(store.findSnapshot(asking.id)?.snapshot ?? "null")?.value).toEqual({ running: "waiting" });
+    await engine.cancel(asking.id);
+    for (const id of [done.id, asking.id]) {
+      expect(store.findSnapshot(id)?.snapshot).toBeNull();
+      const before = store.findJobById(id);
+      if (!before) throw new Error("the job is gone");
+      const after = await engine.send(id, { type: "job.fail", error: { code: "LATE", message: "too late" } });
+      expect(after.state).toBe(before.state);
+      expect(store.findJobById(id)).toEqual(before);
+      expect(engine.log(id).map((t) => t.event)).not.toContain("job.fail");
+    }
+    expect(engine.get(done.id)?.result).toEqual({ answers: [] });
+    expect(engine.get(asking.id)?.state).toBe("canceled");
+  });
+
   test("close keeps the snapshot of a change still waiting for its commit (taken before the actor stops)", async () => {
     const { engine, store } = setup();
     const job = await engine.create({ type: "script", input: steps({ sleep: 100_000 }) });
