@@ -12,6 +12,7 @@ import { isFinished, type JobSpec, type JobView, type Transition } from "../job-
 import type { CheckpointStatus, JobFilter, JobRecord, SnapshotSource, Store } from "../store/index.ts";
 import { BIRTH_SNAPSHOT, BirthSnapshots, jobInputOf } from "./birth.ts";
 import { newRecord } from "./new-record.ts";
+import { withInput, withoutInput } from "./snapshot-input.ts";
 import { Bus } from "./bus.ts";
 import { systemClock, type Clock } from "./clock.ts";
 import { checkSpec } from "./check-spec.ts";
@@ -69,7 +70,8 @@ function liveJob(actor: AnyActor, record: JobRecord, kind: KindDefinition, attac
     kind,
     attached,
     snapshotJson: null,
-    persisted: () => (live.snapshotJson ??= JSON.stringify(actor.getPersistedSnapshot())),
+    // The input is in the row; the stored snapshot names where it goes instead of repeating it.
+    persisted: () => (live.snapshotJson ??= JSON.stringify(withoutInput(actor.getPersistedSnapshot(), live.record.input))),
   };
   return live;
 }
@@ -588,10 +590,11 @@ export class Engine {
         throw new Error(`stored machine ${stored.machineVersion} is not ${this.kinds.versionOf(record.kind)}`);
       }
       const machine = this.kinds.machineFor(record.kind);
-      const snapshot =
+      const snapshot = (
         stored.snapshot === BIRTH_SNAPSHOT
           ? this.births.snapshot(machine, jobInputOf(record, kind), this.store.findChildIds(id))
-          : JSON.parse(stored.snapshot);
+          : withInput(JSON.parse(stored.snapshot), record.input)
+      ) as Snapshot<unknown>;
       actor = createActor(machine, {
         snapshot,
         inspect: (event) => this.onInspect(id, event),
