@@ -76,10 +76,13 @@ function liveJob(actor: AnyActor, record: JobRecord, kind: KindDefinition, attac
   return live;
 }
 
-/** Stops a job's actor; its snapshot is taken first (a row write still waiting for it must not see a stopped actor). */
+/**
+ * Stops a job's actor; its snapshot is taken first (a row write still waiting for it must not see a
+ * stopped actor). A finished job's last row write stores no snapshot, so none is taken.
+ */
 function stopLive(live: LiveJob): void {
   live.attached = false;
-  live.persisted();
+  if (!isFinished(live.record.state)) live.persisted();
   live.actor.stop();
 }
 
@@ -569,7 +572,7 @@ export class Engine {
 
   private snapshotOf(id: string): SnapshotSource {
     const live = this.live.get(id);
-    if (live) return live.persisted;
+    if (live) return isFinished(live.record.state) ? null : live.persisted;
     return this.store.findSnapshot(id)?.snapshot ?? null;
   }
 
