@@ -10,15 +10,23 @@
  * values as before, shared the way they were shared. The match is by identity: the engine gives the
  * machine the record's own input object, and XState never copies it.
  *
+ * A value of the snapshot's own that looks like a marker (an object whose one key is a marker's key,
+ * say in a job's result) is stored wrapped, and unwrapped as it was: no data is ever taken for a marker.
+ *
  * Snapshots stored before (schema 4 and older) hold no markers and restore as they are.
  */
 
 /** The key of a marker; its value is the path in the input (`[]` for the input itself). */
 export const INPUT_MARK = "jobd$$input";
+/** The key that wraps a value which would otherwise read as a marker. */
+export const LITERAL_MARK = "jobd$$literal";
 
 type Json = unknown;
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null;
+
+/** Whether an object's keys are exactly one marker key. */
+const looksLikeMarker = (keys: string[]): boolean => keys.length === 1 && (keys[0] === INPUT_MARK || keys[0] === LITERAL_MARK);
 
 /** The objects to replace: the input and its own object-valued properties, each with its path. */
 function parts(input: unknown): Map<object, string[]> {
@@ -36,7 +44,6 @@ function parts(input: unknown): Map<object, string[]> {
  */
 export function withoutInput(persisted: Json, input: unknown): Json {
   const targets = parts(input);
-  if (targets.size === 0) return persisted;
   const visit = (value: Json): Json => {
     if (!isObject(value)) return value;
     const path = targets.get(value);
@@ -49,8 +56,10 @@ export function withoutInput(persisted: Json, input: unknown): Json {
       });
       return copy ?? value;
     }
+    const keys = Object.keys(value);
+    if (looksLikeMarker(keys)) return { [LITERAL_MARK]: value };
     let copy: Record<string, unknown> | undefined;
-    for (const key of Object.keys(value)) {
+    for (const key of keys) {
       const item = value[key];
       const next = visit(item);
       if (next !== item) (copy ??= { ...value })[key] = next;
@@ -60,25 +69,23 @@ export function withoutInput(persisted: Json, input: unknown): Json {
   return visit(persisted);
 }
 
-const markerPath = (value: Record<string, unknown>): string[] | undefined => {
-  const keys = Object.keys(value);
-  if (keys.length !== 1 || keys[0] !== INPUT_MARK) return undefined;
-  const path = value[INPUT_MARK];
-  return Array.isArray(path) && path.every((p) => typeof p === "string") ? path : undefined;
-};
+const isPath = (path: unknown): path is string[] => Array.isArray(path) && path.every((p) => typeof p === "string");
 
 /** Puts the input back where a parsed snapshot has markers; `parsed` is changed in place and returned. */
 export function withInput(parsed: Json, input: unknown): Json {
   const resolve = (path: string[]): unknown => path.reduce<unknown>((at, key) => (isObject(at) ? at[key] : undefined), input);
   const visit = (value: Json): Json => {
     if (!isObject(value)) return value;
-    const path = markerPath(value);
-    if (path) return resolve(path);
     if (Array.isArray(value)) {
       for (let i = 0; i < value.length; i++) value[i] = visit(value[i]);
-    } else {
-      for (const key of Object.keys(value)) value[key] = visit(value[key]);
+      return value;
     }
+    const keys = Object.keys(value);
+    if (looksLikeMarker(keys)) {
+      if (keys[0] === LITERAL_MARK) return value[LITERAL_MARK];
+      if (isPath(value[INPUT_MARK])) return resolve(value[INPUT_MARK]);
+    }
+    for (const key of keys) value[key] = visit(value[key]);
     return value;
   };
   return visit(parsed);

@@ -1,7 +1,7 @@
 import { afterEach, expect, test } from "bun:test";
 import { join } from "node:path";
 import { Engine } from "../../src/engine/index.ts";
-import { INPUT_MARK, withInput, withoutInput } from "../../src/engine/snapshot-input.ts";
+import { INPUT_MARK, LITERAL_MARK, withInput, withoutInput } from "../../src/engine/snapshot-input.ts";
 import { SqliteStore } from "../../src/store/index.ts";
 import { tempDirs } from "../helpers/temp-dirs.ts";
 
@@ -51,6 +51,15 @@ test("inputs that are not objects, and snapshots without markers, pass through u
   for (const input of ["text", 5, null, undefined]) expect(withoutInput(persisted, input)).toBe(persisted);
   const legacy = { context: { input: { steps: [] } } };
   expect(withInput(structuredClone(legacy), { steps: [1] })).toEqual(legacy);
+});
+
+test("values of the snapshot's own that look like markers come back as they were", () => {
+  const lookalikes = [{ [INPUT_MARK]: [] }, { [INPUT_MARK]: ["steps"] }, { [LITERAL_MARK]: 5 }, { [LITERAL_MARK]: { [INPUT_MARK]: [] } }];
+  for (const input of [{ steps: [1] }, "text", null]) {
+    const persisted = { context: { input, result: lookalikes, error: { [INPUT_MARK]: [] } } };
+    const restored = withInput(JSON.parse(JSON.stringify(withoutInput(persisted, input))), structuredClone(input));
+    expect(restored).toEqual(persisted);
+  }
 });
 
 function engineOn(dir: string) {
