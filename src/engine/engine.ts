@@ -77,12 +77,20 @@ function liveJob(actor: AnyActor, record: JobRecord, kind: KindDefinition, attac
 }
 
 /**
+ * What a row write of a live job stores: its snapshot, serialized when the row goes out. A finished job
+ * never wakes again and its row holds all it shows, so it keeps none.
+ */
+function snapshotSource(live: LiveJob): SnapshotSource {
+  return isFinished(live.record.state) ? null : live.persisted;
+}
+
+/**
  * Stops a job's actor; its snapshot is taken first (a row write still waiting for it must not see a
- * stopped actor). A finished job's last row write stores no snapshot, so none is taken.
+ * stopped actor), unless it is one no row stores.
  */
 function stopLive(live: LiveJob): void {
   live.attached = false;
-  if (!isFinished(live.record.state)) live.persisted();
+  if (snapshotSource(live)) live.persisted();
   live.actor.stop();
 }
 
@@ -572,7 +580,7 @@ export class Engine {
 
   private snapshotOf(id: string): SnapshotSource {
     const live = this.live.get(id);
-    if (live) return isFinished(live.record.state) ? null : live.persisted;
+    if (live) return snapshotSource(live);
     return this.store.findSnapshot(id)?.snapshot ?? null;
   }
 
@@ -646,10 +654,11 @@ export class Engine {
 
   /** Sends one event to a job, waking it if needed, and settles every consequence. */
   private apply(id: string, event: JobEvent, known?: JobRecord): JobRecord | undefined {
-    const record = this.live.get(id)?.record ?? known ?? this.store.findJobById(id);
+    const awake = this.live.get(id);
+    const record = awake?.record ?? known ?? this.store.findJobById(id);
     // A finished job's machine is final and ignores every event; asleep, it has no snapshot to wake.
-    if (record && isFinished(record.state) && !this.live.has(id)) return record;
-    const live = this.wake(id, record);
+    if (!awake && record && isFinished(record.state)) return record;
+    const live = awake ?? this.wake(id, record);
     if (!live) return undefined;
     live.actor.send(event);
     this.touched.add(id);
@@ -754,8 +763,7 @@ export class Engine {
       ((next.callback.events === "transitions" && transition !== null) || (changedState && isFinished(next.state)));
     this.store.write(() => {
       // Serialized when the row goes out: once per commit, however many transitions the job made in it.
-      // A finished job never wakes again and its row holds all it shows, so it keeps no snapshot.
-      this.store.updateJob(next, isFinished(next.state) ? null : live.persisted);
+      this.store.updateJob(next, snapshotSource(live));
       if (transition) this.store.appendTransition(transition);
       if (hook) this.webhooks.enqueue(next, isFinished(next.state) ? "job.finished" : "job.transition", {
         event: isFinished(next.state) ? "job.finished" : "job.transition",

@@ -3,6 +3,9 @@ import type { Engine } from "../engine/index.ts";
 import type { DatabasesJobTable } from "./dialects/databases/config.ts";
 import type { HttpMetrics } from "./metrics.ts";
 
+/** Elysia's handler for one request, as the app's wrappers (`app.wrap`) see and return it. */
+export type RouteHandler = (request: Request) => Response | Promise<Response>;
+
 /** Options every surface may read. Filled from `jobd serve` flags; tests pass their own. */
 export interface HttpOptions {
   /** ArangoDB gateway: requests jobd does not serve itself go to this upstream (never anywhere else). */

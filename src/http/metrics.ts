@@ -1,9 +1,7 @@
 import { Elysia } from "elysia";
 import type { Histogram } from "../engine/metrics.ts";
-import type { SurfaceContext } from "./context.ts";
+import type { RouteHandler, SurfaceContext } from "./context.ts";
 import type { RouteLabels } from "./route-labels.ts";
-
-type Handler = (request: Request) => Response | Promise<Response>;
 
 /**
  * HTTP requests by route template and status. Kept as nested maps so that counting a request builds
@@ -16,7 +14,7 @@ type Handler = (request: Request) => Response | Promise<Response>;
  */
 export class HttpMetrics {
   private readonly counts = new Map<string, Map<string, Map<number, { n: number }>>>();
-  private readonly counted = new WeakMap<Handler, Handler>();
+  private readonly counted = new WeakMap<RouteHandler, RouteHandler>();
 
   count(method: string, route: string, status: number): void {
     let routes = this.counts.get(method);
@@ -33,7 +31,7 @@ export class HttpMetrics {
    * gives each route its own handler (and the request its `params`), so the template is looked up once
    * per handler; the one handler behind `app.handle` and unrouted requests looks it up per request.
    */
-  wrapper(labels: RouteLabels): (route: Handler, request: Request) => Handler {
+  wrapper(labels: RouteLabels): (route: RouteHandler, request: Request) => RouteHandler {
     return (route, request) => {
       let counting = this.counted.get(route);
       if (!counting) {
@@ -44,7 +42,7 @@ export class HttpMetrics {
     };
   }
 
-  private counting(route: Handler, labels: RouteLabels, oneRoute: boolean): Handler {
+  private counting(route: RouteHandler, labels: RouteLabels, oneRoute: boolean): RouteHandler {
     let label: string | undefined;
     return (request) => {
       const method = request.method;

@@ -7,9 +7,7 @@ import type { JobRecord } from "../../store/index.ts";
 
 /** A job the principal may see, or the same 404 an unknown id gets (its existence stays hidden). */
 export function visibleJob(engine: Engine, principal: Principal, id: string): JobView {
-  const job = engine.get(id);
-  if (!job || !canSee(principal, job.namespace)) throw notFound();
-  return job;
+  return visible(engine.get(id), principal);
 }
 
 export function visibleRecord(engine: Engine, principal: Principal, id: string): JobRecord {
@@ -25,9 +23,9 @@ export function visibleForCommand(engine: Engine, principal: Principal, id: stri
   return visible(engine.latest(id), principal);
 }
 
-function visible(record: JobRecord | undefined, principal: Principal): JobRecord {
-  if (!record || !canSee(principal, record.namespace)) throw notFound();
-  return record;
+function visible<T extends { namespace: string }>(job: T | undefined, principal: Principal): T {
+  if (!job || !canSee(principal, job.namespace)) throw notFound();
+  return job;
 }
 
 /** The namespaces a list may cover: the asked one (when allowed) or every one the principal reaches. */

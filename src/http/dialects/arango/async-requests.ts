@@ -3,7 +3,7 @@
  * and answers 202 with `x-arango-async-id`; `true` queues it fire-and-forget (202, no id, never
  * listed); any other value leaves the request to be served as usual. The match is exact.
  */
-import type { SurfaceContext } from "../../context.ts";
+import type { RouteHandler, SurfaceContext } from "../../context.ts";
 import { caller, namespaceFor, requireWrite } from "./access.ts";
 import { toArangoError } from "./error-hook.ts";
 import { queueFull } from "./errors.ts";
@@ -11,8 +11,6 @@ import { ARANGO_KIND, dropEntry, pendingCount } from "./entries.ts";
 import { ASYNC_HEADER, ASYNC_ID_HEADER, captureRequest } from "./wire.ts";
 
 const ACCEPTED_HEADERS = { "content-type": "text/plain; charset=utf-8" };
-
-type Handler = (request: Request) => Response | Promise<Response>;
 
 /**
  * `x-arango-async` in front of the router, as a higher-order function around Elysia's per-route
@@ -27,7 +25,7 @@ export const queueAsyncRequests = (ctx: SurfaceContext) => {
   // The app's counting wrapper sits inside this one and never sees these answers, so they are counted
   // here. They never reach a route, so their route label is the header that queued them.
   const queued =
-    (mode: "store" | "true"): Handler =>
+    (mode: "store" | "true"): RouteHandler =>
     (request) =>
       queue(ctx, request, mode).then((res) => {
         ctx.http.count(request.method, ASYNC_HEADER, res.status);
@@ -35,7 +33,7 @@ export const queueAsyncRequests = (ctx: SurfaceContext) => {
       });
   const stored = queued("store");
   const fireAndForget = queued("true");
-  return (route: Handler, request: Request): Handler => {
+  return (route: RouteHandler, request: Request): RouteHandler => {
     const mode = request.headers.get(ASYNC_HEADER);
     return mode === "store" ? stored : mode === "true" ? fireAndForget : route;
   };
