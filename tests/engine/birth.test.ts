@@ -4,8 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { jobMachine, scriptMachine, externalMachine, type JobInput } from "../../machines/index.ts";
 import { BIRTH_SNAPSHOT, BirthSnapshots, bornQueued, jobInputOf } from "../../src/engine/birth.ts";
-import { Engine } from "../../src/engine/index.ts";
-import { SqliteStore } from "../../src/store/index.ts";
+import { engineOn } from "../helpers/engine-on.ts";
 
 const input = (over: Partial<JobInput>): JobInput => ({
   kind: "x",
@@ -37,9 +36,7 @@ test("a job born passivated gets exactly the snapshot its machine would compute"
 test("a job born passivated stores no snapshot; woken later it runs from the one its row implies", async () => {
   const dir = mkdtempSync(join(tmpdir(), "jobd-birth-"));
   try {
-    const store = new SqliteStore(join(dir, "jobd.db"));
-    const engine = new Engine({ store, autoTick: false });
-    engine.boot();
+    const { store, engine } = engineOn(join(dir, "jobd.db"));
     // Scheduled for later, with two children that wait as well: parent and children are born passivated.
     const runAt = Date.now() + 60_000;
     const parent = await engine.create({

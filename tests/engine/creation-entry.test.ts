@@ -1,8 +1,8 @@
 import { expect, test } from "bun:test";
 import { join } from "node:path";
-import { Engine } from "../../src/engine/index.ts";
 import { SqliteStore } from "../../src/store/index.ts";
 import { tempDirs } from "../helpers/temp-dirs.ts";
+import { engineOn } from "../helpers/engine-on.ts";
 
 // A job's first log entry (its creation) is implied by its row rather than stored as a row of its own.
 
@@ -14,18 +14,14 @@ const countRows = (store: SqliteStore, jobId: string) =>
 test("the creation entry comes from the row, before the stored entries, and survives a restart", async () => {
   const dir = tempDir("jobd-creation-");
   const path = join(dir, "jobd.db");
-  let store = new SqliteStore(path);
-  let engine = new Engine({ store, autoTick: false });
-  engine.boot();
+  let { store, engine } = engineOn(path);
   const job = await engine.create({ type: "bench.worker" });
   expect(countRows(store, job.id)).toBe(0);
   await engine.cancel(job.id);
   await engine.close();
   store.close();
 
-  store = new SqliteStore(path);
-  engine = new Engine({ store, autoTick: false });
-  engine.boot();
+  ({ store, engine } = engineOn(path));
   const log = engine.log(job.id);
   expect(log.map((t) => [t.seq, t.event, t.from, t.to])).toEqual([
     [1, "job.create", "", "queued"],
@@ -40,9 +36,7 @@ test("the creation entry comes from the row, before the stored entries, and surv
 
 test("a log written by an older jobd, with its creation stored, is read as it is", async () => {
   const dir = tempDir("jobd-creation-");
-  const store = new SqliteStore(join(dir, "jobd.db"));
-  const engine = new Engine({ store, autoTick: false });
-  engine.boot();
+  const { store, engine } = engineOn(join(dir, "jobd.db"));
   const job = await engine.create({ type: "bench.worker" });
   store.write(() =>
     store.appendTransition({ jobId: job.id, seq: 1, at: 42, event: "job.create", from: "", to: "queued", payload: null }),

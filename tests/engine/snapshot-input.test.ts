@@ -4,6 +4,7 @@ import { Engine } from "../../src/engine/index.ts";
 import { INPUT_MARK, LITERAL_MARK, withInput, withoutInput } from "../../src/engine/snapshot-input.ts";
 import { SqliteStore } from "../../src/store/index.ts";
 import { tempDirs } from "../helpers/temp-dirs.ts";
+import { engineOn } from "../helpers/engine-on.ts";
 
 const open: { engine: Engine; store: SqliteStore }[] = [];
 afterEach(async () => {
@@ -62,20 +63,18 @@ test("values of the snapshot's own that look like markers come back as they were
   }
 });
 
-function engineOn(dir: string) {
-  const store = new SqliteStore(join(dir, "jobd.db"));
+function openIn(dir: string) {
   // keepIdle 0: every answer restores the job from its stored snapshot.
-  const engine = new Engine({ store, autoTick: false, keepIdle: 0 });
-  engine.boot();
-  open.push({ engine, store });
-  return { engine, store };
+  const opened = engineOn(join(dir, "jobd.db"), { keepIdle: 0 });
+  open.push(opened);
+  return opened;
 }
 
 const questions = (n: number) =>
   Array.from({ length: n }, (_, i) => [{ prompt: `Question number ${i}, unique-token?`, buttons: ["yes", "no"] }, { progress: i }]).flat();
 
 test("a job waiting on a prompt stores its snapshot without its input and runs on from it", async () => {
-  const { engine, store } = engineOn(tempDir("jobd-snapinput-"));
+  const { engine, store } = openIn(tempDir("jobd-snapinput-"));
   const steps = questions(3);
   const job = await engine.create({ type: "script", input: { steps } });
   for (let i = 0; i < 2; i++) {
@@ -94,7 +93,7 @@ test("a job waiting on a prompt stores its snapshot without its input and runs o
 });
 
 test("a snapshot stored with the input inline (before schema 5) still restores", async () => {
-  const { engine, store } = engineOn(tempDir("jobd-snapinput-"));
+  const { engine, store } = openIn(tempDir("jobd-snapinput-"));
   const steps = questions(2);
   const job = await engine.create({ type: "script", input: { steps } });
   const stored = store.findSnapshot(job.id)?.snapshot ?? "";

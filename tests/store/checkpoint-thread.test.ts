@@ -2,10 +2,9 @@ import { expect, test } from "bun:test";
 import { Database } from "bun:sqlite";
 import { copyFileSync } from "node:fs";
 import { join } from "node:path";
-import { Engine } from "../../src/engine/index.ts";
-import { SqliteStore } from "../../src/store/index.ts";
 import { eachTarget } from "../helpers/target.ts";
 import { tempDirs } from "../helpers/temp-dirs.ts";
+import { engineOn } from "../helpers/engine-on.ts";
 
 // WAL checkpoints run on their own thread (src/checkpoint-worker.ts), not inside the COMMITs that
 // requests wait on. Both the source and the compiled binary must start that thread.
@@ -43,9 +42,7 @@ async function until(check: () => boolean, ms = 5000): Promise<void> {
 test("committed jobs reach the database file through the checkpoint thread", async () => {
   const dir = tempDir("jobd-checkpoint-");
   const path = join(dir, "jobd.db");
-  const store = new SqliteStore(path);
-  const engine = new Engine({ store, autoTick: false });
-  engine.boot();
+  const { store, engine } = engineOn(path);
   for (let i = 0; i < 400; i += 50) await Promise.all(Array.from({ length: 50 }, () => engine.create({ type: "bench.worker" })));
   // Well under the idle fallback's 200 ms + 250 ms timer, and the fallback stays off while the thread runs.
   // The thread reports each checkpoint by message, which can land just after the file has the rows.

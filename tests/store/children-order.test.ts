@@ -1,8 +1,7 @@
 import { expect, test } from "bun:test";
 import { join } from "node:path";
-import { Engine } from "../../src/engine/index.ts";
-import { SqliteStore } from "../../src/store/index.ts";
 import { tempDirs } from "../helpers/temp-dirs.ts";
+import { engineOn } from "../helpers/engine-on.ts";
 
 const tempDir = tempDirs();
 
@@ -10,9 +9,7 @@ const tempDir = tempDirs();
 // index jobs_parent cost ~30 µs a call on every job view); the order must still be creation order.
 test("children come back in creation (seq) order, not id order", async () => {
   const dir = tempDir("jobd-children-");
-  const store = new SqliteStore(join(dir, "jobd.db"));
-  const engine = new Engine({ store, autoTick: false });
-  engine.boot();
+  const { store, engine } = engineOn(join(dir, "jobd.db"));
   const parent = await engine.create({ type: "bench.worker" });
   const template = engine.getRecord(parent.id);
   if (!template) throw new Error("parent not stored");

@@ -1,9 +1,9 @@
 import { expect, test } from "bun:test";
 import { Database } from "bun:sqlite";
 import { join } from "node:path";
-import { Engine } from "../../src/engine/index.ts";
 import { SqliteStore, type JobRecord } from "../../src/store/index.ts";
 import { tempDirs } from "../helpers/temp-dirs.ts";
+import { engineOn } from "../helpers/engine-on.ts";
 
 // Client reads are served from a cache of committed rows. These tests hold it to the promise the
 // read connection makes: a read shows the last COMMIT, never an uncommitted write, never an older one.
@@ -13,9 +13,7 @@ const tempDir = tempDirs();
 async function open() {
   const dir = tempDir("jobd-read-cache-");
   const path = join(dir, "jobd.db");
-  const store = new SqliteStore(path);
-  const engine = new Engine({ store, autoTick: false });
-  engine.boot();
+  const { store, engine } = engineOn(path);
   const made = await engine.create({ type: "bench.worker", description: "first" });
   const template = store.readJobById(made.id);
   if (!template) throw new Error("job not stored");
