@@ -2,7 +2,7 @@
 import { statSync } from "node:fs";
 import { join } from "node:path";
 import type { BenchContext } from "../lib/context.ts";
-import { type Section } from "../lib/report.ts";
+import { ratioOf, type Section } from "../lib/report.ts";
 import { removeDb } from "../lib/seeds.ts";
 import { startBaseline, startJobd } from "../lib/servers.ts";
 import { fmt, spread } from "../lib/stats.ts";
@@ -38,7 +38,7 @@ export async function coldStartFigure(ctx: BenchContext): Promise<Section> {
         value: spread(jobd),
         unit: "ms",
         baseline: { label: "bare Elysia binary", value: spread(bare) },
-        ratio: spread(jobd.map((v, i) => v / (bare[i] ?? Number.NaN))),
+        ratio: ratioOf(jobd, bare),
       },
     ],
     notes: [],

@@ -5,7 +5,7 @@
 import { CREATE_SPEC } from "../lib/bodies.ts";
 import type { BenchContext } from "../lib/context.ts";
 import { rssOf } from "../lib/proc.ts";
-import { atMost, type Section } from "../lib/report.ts";
+import { atMost, ratioOf, type Section } from "../lib/report.ts";
 import { removeDb, spreadJobs, waitingJob, type Seeded } from "../lib/seeds.ts";
 import { startJobd } from "../lib/servers.ts";
 import { fmt, spread } from "../lib/stats.ts";
@@ -80,7 +80,7 @@ export async function memoryBootFigures(ctx: BenchContext, seeded: Seeded): Prom
           value: rss,
           unit: "MB",
           baseline: { label: "empty database", value: rssEmpty },
-          ratio: spread(big.map((b, i) => b.rssMB / (small[i]?.rssMB ?? Number.NaN))),
+          ratio: ratioOf(rss.runs, rssEmpty.runs),
           target: atMost(rss.median, 300, "RSS ≤ 300 MB"),
         },
         { label: "peak RSS (VmHWM)", value: spread(big.map((b) => b.peakMB)), unit: "MB" },
@@ -97,7 +97,7 @@ export async function memoryBootFigures(ctx: BenchContext, seeded: Seeded): Prom
           value: ready,
           unit: "ms",
           baseline: { label: "empty database", value: readyEmpty },
-          ratio: spread(big.map((b, i) => b.readyMs / (small[i]?.readyMs ?? Number.NaN))),
+          ratio: ratioOf(ready.runs, readyEmpty.runs),
           target: atMost(ready.median, 1000, "≤ 1,000 ms"),
         },
       ],
