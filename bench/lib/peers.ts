@@ -34,28 +34,21 @@ export const bullmqAdd = (ctx: BenchContext, redisPort: number, concurrency: num
 export const bullmqEndToEnd = (ctx: BenchContext, redisPort: number, concurrency: number, seconds: number) =>
   bullmq(ctx, "bullmq-e2e.mjs", redisPort, concurrency, seconds);
 
+/** One Bun baseline script (bench/baselines), run on the server's core; its rate per second. */
+async function bunBaseline(ctx: BenchContext, script: string, args: string[]): Promise<number> {
+  const res = await runJson<PerSecond>([...ctx.cores.server, ctx.bun, join(ctx.repo, "bench/baselines", script), ...args]);
+  return res.perSecond;
+}
+
 /** Rows per second from bench/baselines/sqlite-inserts.ts, on the server's core. */
-export async function sqliteInserts(ctx: BenchContext, mode: "autocommit" | "batch", keys: "v7" | "v4", seconds: number): Promise<number> {
-  const res = await runJson<PerSecond>([
-    ...ctx.cores.server,
-    ctx.bun,
-    join(ctx.repo, "bench/baselines/sqlite-inserts.ts"),
+export const sqliteInserts = (ctx: BenchContext, mode: "autocommit" | "batch", keys: "v7" | "v4", seconds: number) =>
+  bunBaseline(ctx, "sqlite-inserts.ts", [
     "--db", join(ctx.work, `sqlite-${mode}-${keys}.db`),
     "--mode", mode,
     "--keys", keys,
     "--seconds", String(seconds),
   ]);
-  return res.perSecond;
-}
 
 /** No-op jobs per second through the job's statechart alone (bench/baselines/xstate-alone.ts), on the server's core. */
-export async function xstateAlone(ctx: BenchContext, seconds: number): Promise<number> {
-  const res = await runJson<PerSecond>([
-    ...ctx.cores.server,
-    ctx.bun,
-    join(ctx.repo, "bench/baselines/xstate-alone.ts"),
-    "--seconds", String(seconds),
-    "--warmup", ctx.quick ? "0.3" : "1",
-  ]);
-  return res.perSecond;
-}
+export const xstateAlone = (ctx: BenchContext, seconds: number) =>
+  bunBaseline(ctx, "xstate-alone.ts", ["--seconds", String(seconds), "--warmup", ctx.quick ? "0.3" : "1"]);
