@@ -149,9 +149,13 @@ export function toRecord(row: DbJob): JobRecord {
   };
 }
 
-/** Named parameters for INSERT/UPDATE (strict mode: keys without the `$`). */
-export function toParams(r: JobRecord, snapshot: string | null) {
+/**
+ * Named parameters for INSERT/UPDATE (strict mode: keys without the `$`). `seq` is passed apart: the
+ * store hands it out, and a row waiting to be inserted keeps the one it was given.
+ */
+export function toParams(r: JobRecord, snapshot: string | null, seq: number) {
   return {
+    seq,
     id: r.id,
     type: r.type,
     kind: r.kind,

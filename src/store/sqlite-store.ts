@@ -130,7 +130,7 @@ export class SqliteStore implements Store {
     for (const [id, write] of this.pending) {
       if (this.undo && !this.undo.has(id)) this.undo.set(id, write);
       const snapshot = typeof write.snapshot === "function" ? write.snapshot() : write.snapshot;
-      const params = { ...toParams(write.job, snapshot), seq: write.seq };
+      const params = toParams(write.job, snapshot, write.seq);
       if (write.insert) this.insertStmt.run(params);
       else this.updateStmt.run(params);
     }
