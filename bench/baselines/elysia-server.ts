@@ -6,7 +6,7 @@
  * Usage: baseline-server --port N
  */
 import { Elysia } from "elysia";
-import { IdParams, JobSpecSchema } from "../../src/http/native/schemas.ts";
+import { AnswerSchema, IdParams, JobSpecSchema } from "../../src/http/native/schemas.ts";
 
 const portArg = process.argv.indexOf("--port");
 const port = Number(portArg > 0 ? process.argv[portArg + 1] : 0);
@@ -21,5 +21,10 @@ new Elysia()
     { body: JobSpecSchema },
   )
   .get("/api/v1/jobs/:id", ({ params }) => ({ id: params.id, state: "queued" }), { params: IdParams })
+  // Figure 4's floor: an answer's round trip through a route that validates it and does nothing.
+  .post("/api/v1/jobs/:id/answer", ({ params }) => ({ id: params.id, state: "waiting" }), {
+    params: IdParams,
+    body: AnswerSchema,
+  })
   .get("/readyz", () => ({ status: "ready" }))
   .listen({ port, hostname: "127.0.0.1" });

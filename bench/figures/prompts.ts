@@ -2,7 +2,7 @@
 import { join } from "node:path";
 import type { BenchContext } from "../lib/context.ts";
 import { runJson } from "../lib/proc.ts";
-import { atMost, type Section } from "../lib/report.ts";
+import { atMost, ratioOf, type Section } from "../lib/report.ts";
 import type { Running } from "../lib/servers.ts";
 import { spread } from "../lib/stats.ts";
 
@@ -15,26 +15,34 @@ interface Rtt {
   errors: number;
 }
 
-export async function promptsFigure(ctx: BenchContext, s: { jobd: Running }): Promise<Section> {
+/** One run of the round-trip client on the load core; `bare` measures the baseline's floor. */
+function roundTrips(ctx: BenchContext, url: string, bare: boolean): Promise<Rtt> {
+  return runJson<Rtt>([
+    ...ctx.cores.load,
+    ctx.bun,
+    join(ctx.repo, "bench/clients/prompt-rtt.ts"),
+    "--url", url,
+    "--jobs", ctx.quick ? "50" : "200",
+    "--prompts", "40",
+    "--seconds", String(ctx.seconds),
+    "--concurrency", "1",
+    ...(bare ? ["--bare"] : []),
+  ]);
+}
+
+export async function promptsFigure(ctx: BenchContext, s: { jobd: Running; baseline: Running }): Promise<Section> {
   ctx.say("figure 4: prompt round trips");
   const runs: Rtt[] = [];
+  const floor: Rtt[] = [];
+  // Interleaved round by round, as every other baseline is.
   for (let r = 0; r < ctx.runs; r++) {
-    runs.push(
-      await runJson<Rtt>([
-        ...ctx.cores.load,
-        ctx.bun,
-        join(ctx.repo, "bench/clients/prompt-rtt.ts"),
-        "--url", s.jobd.url,
-        "--jobs", ctx.quick ? "50" : "200",
-        "--prompts", "40",
-        "--seconds", String(ctx.seconds),
-        "--concurrency", "1",
-      ]),
-    );
+    floor.push(await roundTrips(ctx, s.baseline.url, true));
+    runs.push(await roundTrips(ctx, s.jobd.url, false));
   }
   const p50 = spread(runs.map((r) => r.p50Ms));
   const p99 = spread(runs.map((r) => r.p99Ms));
-  const errors = runs.reduce((n, r) => n + r.errors, 0);
+  const bare = (pick: (r: Rtt) => number) => ({ label: "bare Elysia POST", value: spread(floor.map(pick)) });
+  const errors = runs.reduce((n, r) => n + r.errors, 0) + floor.reduce((n, r) => n + r.errors, 0);
   return {
     id: "4",
     title: "Prompt round trip",
@@ -44,14 +52,32 @@ export async function promptsFigure(ctx: BenchContext, s: { jobd: Running }): Pr
       `${ctx.seconds} s per run. Each latency runs from sending \`POST /api/v1/jobs/{id}/answer\` to its response, which ` +
       "jobd sends after the commit that holds waiting → working, the progress step and the next question (so the " +
       "job was working again, and asked again, before the client heard back). The answer's body is checked: state " +
-      "`waiting` with one more answer recorded (`succeeded` after the last question).",
+      "`waiting` with one more answer recorded (`succeeded` after the last question). The baseline is the same " +
+      "client against the bare Elysia server's `POST /api/v1/jobs/:id/answer` (the same params and body schemas, " +
+      "answering at once without a job or a commit), run before jobd in each round: the floor that HTTP, " +
+      "the client and Elysia set on one request in flight.",
     rows: [
-      { label: "answer → working again, p50", value: p50, unit: "ms", digits: 2 },
-      { label: "answer → working again, p99", value: p99, unit: "ms", digits: 2, target: atMost(p99.median, 5, "p99 ≤ 5 ms") },
+      {
+        label: "answer → working again, p50",
+        value: p50,
+        unit: "ms",
+        digits: 2,
+        baseline: bare((r) => r.p50Ms),
+        ratio: ratioOf(p50.runs, floor.map((r) => r.p50Ms)),
+      },
+      {
+        label: "answer → working again, p99",
+        value: p99,
+        unit: "ms",
+        digits: 2,
+        baseline: bare((r) => r.p99Ms),
+        ratio: ratioOf(p99.runs, floor.map((r) => r.p99Ms)),
+        target: atMost(p99.median, 5, "p99 ≤ 5 ms"),
+      },
       { label: "answers per run", value: spread(runs.map((r) => r.answers)), unit: "" },
     ],
     notes: [
-      `Max latency per run: ${runs.map((r) => r.maxMs.toFixed(1)).join(", ")} ms. Answers with a wrong reply: ${errors}.`,
+      `Max latency per run: ${runs.map((r) => r.maxMs.toFixed(1)).join(", ")} ms (bare route: ${floor.map((r) => r.maxMs.toFixed(1)).join(", ")} ms). Answers with a wrong reply: ${errors}.`,
     ],
   };
 }
