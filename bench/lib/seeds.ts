@@ -40,6 +40,16 @@ export function spreadJobs(path: string, n: number): ReadJob[] {
   }
 }
 
+/** How many jobs the database holds. */
+export function jobCount(path: string): number {
+  const db = new Database(path, { readonly: true });
+  try {
+    return db.query<{ n: number }, []>("SELECT COUNT(*) AS n FROM jobs").get()?.n ?? 0;
+  } finally {
+    db.close();
+  }
+}
+
 /** A job waiting on a prompt, to wake one actor during the memory figure. */
 export function waitingJob(path: string): string | null {
   const db = new Database(path, { readonly: true });
