@@ -4,7 +4,7 @@ import { rate, rounds, warm, type BenchContext } from "../lib/context.ts";
 import { bullmqEndToEnd, xstateAlone } from "../lib/peers.ts";
 import { atLeast, ratioOf, type Section } from "../lib/report.ts";
 import type { Running } from "../lib/servers.ts";
-import { fmt, spread } from "../lib/stats.ts";
+import { fmt, spread, together } from "../lib/stats.ts";
 
 async function checkNoop(jobd: Running): Promise<void> {
   const res = await fetch(`${jobd.url}/api/v1/jobs`, {
@@ -18,9 +18,6 @@ async function checkNoop(jobd: Running): Promise<void> {
   const path = log.transitions.map((t) => t.to).join(" → ");
   if (!path.startsWith("queued → running") || !path.endsWith("succeeded")) throw new Error(`no-op check: log ${path}`);
 }
-
-/** Jobs per second when each job costs both contenders' time per job, one after the other on one core. */
-const together = (a: number[], b: number[]): number[] => a.map((x, i) => 1 / (1 / x + 1 / (b[i] ?? Number.NaN)));
 
 export async function endToEndFigure(
   ctx: BenchContext,

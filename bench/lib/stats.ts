@@ -14,6 +14,14 @@ export function spread(runs: number[]): Spread {
   return { runs, median, min: sorted[0] as number, max: sorted[sorted.length - 1] as number };
 }
 
+/**
+ * The rate of work that costs, per item, the time of two measured rates added (both on one core), run
+ * by run: what a job doing both and nothing else could reach.
+ */
+export function together(a: number[], b: number[]): number[] {
+  return a.map((x, i) => 1 / (1 / x + 1 / (b[i] ?? Number.NaN)));
+}
+
 /** The q-quantile (0..1) of a list of samples, nearest rank. */
 export function quantile(samples: number[], q: number): number {
   if (samples.length === 0) return Number.NaN;
