@@ -31,7 +31,8 @@ interface ScriptContext {
   answers: string[];
 }
 
-const current = (context: ScriptContext): ScriptStep | undefined => context.steps[context.index];
+const current = (context: ScriptContext): ScriptStep | undefined =>
+  Array.isArray(context.steps) ? context.steps[context.index] : undefined;
 const has = <K extends string>(step: ScriptStep | undefined, key: K): step is Extract<ScriptStep, Record<K, unknown>> =>
   step !== undefined && typeof step === "object" && key in step;
 
@@ -42,6 +43,9 @@ export const scriptMachine = setup({
     input: {} as { input: unknown; attempt: number },
   },
   guards: {
+    // Only a damaged row can restore a context this machine never writes. The walk below is eventless,
+    // so such a context must end the job rather than spin in it (which would block the whole process).
+    isDamaged: ({ context }) => !Array.isArray(context.steps) || !Number.isInteger(context.index) || context.index < 0,
     atEnd: ({ context }) => context.index >= context.steps.length,
     isProgress: ({ context }) => has(current(context), "progress"),
     isSleep: ({ context }) => has(current(context), "sleep"),
@@ -83,6 +87,11 @@ export const scriptMachine = setup({
       const step = current(context);
       return { type: "job.succeed", result: has(step, "succeed") ? step.succeed : null };
     }),
+    failDamaged: sendParent({
+      type: "job.fail",
+      error: { code: "SCRIPT_DAMAGED", message: "the script's stored state is damaged: its steps or position are not valid" },
+      retryable: false,
+    }),
     succeedWithAnswers: sendParent(({ context }) => ({ type: "job.succeed", result: { answers: context.answers } })),
     failWithStep: sendParent(({ context }) => {
       const step = current(context);
@@ -109,6 +118,7 @@ export const scriptMachine = setup({
   states: {
     stepping: {
       always: [
+        { guard: "isDamaged", target: "done", actions: "failDamaged" },
         { guard: "atEnd", target: "done", actions: "succeedWithAnswers" },
         { guard: "isProgress", target: "stepping", reenter: true, actions: ["reportProgress", "advance"] },
         { guard: "isSleep", target: "sleeping" },

@@ -80,3 +80,23 @@ describe("script kind", () => {
     expect(check("nope")).toContain("object");
   });
 });
+
+describe("script kind: a damaged stored state", () => {
+  // A damaged context spun forever in the eventless walk, or threw out of an action; a spinning
+  // process can only be stopped from outside, so each case runs in a child with a time limit.
+  const fixture = new URL("./fixtures/damaged-script.ts", import.meta.url).pathname;
+  const restore = (damage: string) => {
+    const child = Bun.spawnSync([process.execPath, fixture, damage], { timeout: 4_000, stdout: "pipe", stderr: "pipe" });
+    return { exitCode: child.exitCode, end: child.exitCode === 0 ? JSON.parse(child.stdout.toString()) : child.stderr.toString() };
+  };
+
+  test("an intact state restores and carries on", () => {
+    expect(restore("none")).toEqual({ exitCode: 0, end: { value: "succeeded", error: null } });
+  });
+
+  for (const damage of ["steps-object", "steps-null", "index-string", "index-negative"]) {
+    test(`${damage}: the job fails with SCRIPT_DAMAGED instead of spinning or throwing`, () => {
+      expect(restore(damage)).toEqual({ exitCode: 0, end: { value: "failed", error: "SCRIPT_DAMAGED" } });
+    });
+  }
+});
