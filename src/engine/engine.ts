@@ -505,6 +505,7 @@ export class Engine {
       });
       const live = liveJob(actor, record, kind, false);
       this.live.set(id, live);
+      this.observeErrors(id, actor);
       actor.start();
       live.attached = true;
       this.touched.add(id);
@@ -617,19 +618,54 @@ export class Engine {
     }
     const live = liveJob(actor, record, kind, true);
     this.live.set(id, live);
+    this.observeErrors(id, actor);
     actor.start();
     return live;
   }
 
+  /**
+   * A machine that throws (a guard or action meeting a state it never wrote, from a damaged row, or a
+   * bug) stops its actor. Unobserved, XState rethrows the error from a timer and the whole process
+   * dies, and again at every boot that resumes the job. Observed, the job fails and the server goes on.
+   */
+  private observeErrors(id: string, actor: AnyActor): void {
+    actor.subscribe({
+      error: (error: unknown) => {
+        this.effects.push(() => this.failBroken(id, actor, error));
+        this.drain();
+      },
+    });
+  }
+
+  private failBroken(id: string, actor: AnyActor, error: unknown): void {
+    const live = this.live.get(id);
+    // The job may have been woken again by a new actor since; only this actor's error counts.
+    if (!live || live.actor !== actor) return;
+    this.live.delete(id);
+    this.idle.delete(id);
+    live.attached = false;
+    const message = error instanceof Error ? error.message : String(error);
+    this.failWithoutActor(live.record, { code: "MACHINE_ERROR", message }, "job.machine.error");
+  }
+
   private failUnrestorable(record: JobRecord, error: unknown): void {
+    const message = error instanceof Error ? error.message : "snapshot could not be restored";
+    this.failWithoutActor(record, { code: "SNAPSHOT_UNRESTORABLE", message }, "job.restore.failed");
+  }
+
+  /**
+   * Ends a job whose machine cannot go on (its snapshot does not restore, or its actor threw): the
+   * row is failed by hand, with the reason in the log, and its unfinished children are cancelled as a
+   * failed machine would cancel them.
+   */
+  private failWithoutActor(record: JobRecord, error: { code: string; message: string }, event: string): void {
     if (isFinished(record.state)) return;
     const now = this.now();
-    const message = error instanceof Error ? error.message : "snapshot could not be restored";
     const next: JobRecord = {
       ...record,
       state: "failed",
       stateValue: "failed",
-      error: { code: "SNAPSHOT_UNRESTORABLE", message },
+      error,
       finishedAt: now,
       updatedAt: now,
       expiresAt: now + this.timing.retentionFinishedMs,
@@ -643,12 +679,15 @@ export class Engine {
         jobId: next.id,
         seq: next.logSeq,
         at: now,
-        event: "job.restore.failed",
+        event,
         from: record.stateValue,
         to: "failed",
-        payload: { message },
+        payload: { message: error.message },
       });
     });
+    this.recent.set(next.id, next);
+    const childIds = this.store.findChildIds(next.id);
+    if (childIds.length > 0) this.effects.push(() => this.cancelChildren(childIds));
     this.onFinished(next);
   }
 
