@@ -9,7 +9,7 @@ type MachineClock = NonNullable<Parameters<typeof createActor>[1]> extends infer
 import type { ChildEnd, JobContext, JobEvent, KindDefinition } from "../../machines/index.ts";
 import { JobdError, notFound } from "../errors.ts";
 import { isFinished, type JobSpec, type JobView, type Transition } from "../job-view.ts";
-import type { CheckpointStatus, JobFilter, JobRecord, SnapshotSource, Store } from "../store/index.ts";
+import { stillDamaged, type CheckpointStatus, type JobFilter, type JobRecord, type SnapshotSource, type Store } from "../store/index.ts";
 import { BIRTH_SNAPSHOT, BirthSnapshots, jobInputOf } from "./birth.ts";
 import { newRecord } from "./new-record.ts";
 import { withInput, withoutInput } from "./snapshot-input.ts";
@@ -277,7 +277,9 @@ export class Engine {
   patch(id: string, change: (r: JobRecord) => Partial<JobRecord>): JobRecord | undefined {
     const record = this.current(id);
     if (!record) return undefined;
-    const next = { ...record, ...change(record), updatedAt: this.now() };
+    const changed = change(record);
+    const next: JobRecord = { ...record, ...changed, updatedAt: this.now() };
+    if (record.damaged) next.damaged = stillDamaged(record, Object.keys(changed));
     next.deadlineAt = nextDeadline(next, { ...this.timing, now: this.now() });
     const live = this.live.get(id);
     if (live) live.record = next;
@@ -595,6 +597,12 @@ export class Engine {
     const record = known ?? this.store.findJobById(id);
     const stored = this.store.findSnapshot(id);
     if (!record || !stored?.snapshot) return undefined;
+    if (record.damaged) {
+      // Its machine would run on empty values in place of what the row held: it is not restored.
+      const columns = Object.keys(record.damaged).join(", ");
+      this.failWithoutActor(record, { code: "ROW_DAMAGED", message: `stored ${columns} could not be read as JSON` }, "job.restore.failed");
+      return undefined;
+    }
     const kind = this.kinds.get(record.kind);
     let actor: AnyActor;
     try {
@@ -661,11 +669,13 @@ export class Engine {
   private failWithoutActor(record: JobRecord, error: { code: string; message: string }, event: string): void {
     if (isFinished(record.state)) return;
     const now = this.now();
+    // Columns that did not parse leave the row with the job's error, which keeps their text.
+    const { damaged, ...intact } = record;
     const next: JobRecord = {
-      ...record,
+      ...intact,
       state: "failed",
       stateValue: "failed",
-      error,
+      error: damaged ? { ...error, details: { damagedColumns: damaged } } : error,
       finishedAt: now,
       updatedAt: now,
       expiresAt: now + this.timing.retentionFinishedMs,

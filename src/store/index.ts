@@ -1,4 +1,5 @@
 export type { JobRecord } from "./job-record.ts";
+export { stillDamaged } from "./job-record.ts";
 export type { CheckpointStatus, JobFilter, SnapshotSource, Store } from "./store.ts";
 export { SqliteStore } from "./sqlite-store.ts";
 export { schemaVersion } from "./db.ts";

@@ -42,7 +42,24 @@ export interface JobRecord {
   logSeq: number;
   machineVersion: string;
   callback: Callback | null;
+  /**
+   * JSON columns whose stored text did not parse (a hand-edited or corrupted row), by column. Such a
+   * column reads as its empty value and is written back as the text it was, so one damaged row stops
+   * neither reads nor boot and loses nothing. Absent on every row jobd wrote itself.
+   */
+  damaged?: Readonly<Partial<Record<JsonColumn, string>>>;
 }
+
+/** The damaged columns a change leaves damaged: a column given a new value is written from it. */
+export function stillDamaged(record: JobRecord, changed: readonly string[]): JobRecord["damaged"] {
+  if (!record.damaged) return undefined;
+  const left = { ...record.damaged };
+  for (const key of changed) delete left[key as JsonColumn];
+  return Object.keys(left).length > 0 ? left : undefined;
+}
+
+/** The columns stored as JSON text; each has the same name in the record. */
+export type JsonColumn = "prompt" | "answers" | "input" | "result" | "error" | "resources" | "backoff" | "lease" | "callback";
 
 /** Where a job's webhooks go, and whether every transition or only the finish is sent. */
 export interface Callback {
@@ -101,11 +118,21 @@ export const JOB_COLUMNS =
   "cancel_requested_at, created_at, started_at, finished_at, updated_at, received_at, expires_at, " +
   "deadline_at, log_seq, machine_version, callback";
 
-const parse = <T>(text: string | null, fallback: T): T => (text === null ? fallback : (JSON.parse(text) as T));
 const json = (value: unknown): string | null => (value === undefined || value === null ? null : JSON.stringify(value));
 
 export function toRecord(row: DbJob): JobRecord {
-  return {
+  let damaged: Partial<Record<JsonColumn, string>> | undefined;
+  const parse = <T>(column: JsonColumn, fallback: T): T => {
+    const text = row[column];
+    if (text === null) return fallback;
+    try {
+      return JSON.parse(text) as T;
+    } catch {
+      (damaged ??= {})[column] = text;
+      return fallback;
+    }
+  };
+  const record: JobRecord = {
     seq: row.seq,
     id: row.id,
     type: row.type,
@@ -119,22 +146,22 @@ export function toRecord(row: DbJob): JobRecord {
     progressPercent: row.progress_percent,
     progressMessage: row.progress_message,
     ownProgress: row.own_progress === 1,
-    prompt: parse(row.prompt, null),
-    answers: parse(row.answers, []),
-    input: parse(row.input, null),
-    result: parse(row.result, null),
-    error: parse(row.error, null),
-    resources: parse(row.resources, []),
+    prompt: parse("prompt", null),
+    answers: parse("answers", []),
+    input: parse("input", null),
+    result: parse("result", null),
+    error: parse("error", null),
+    resources: parse("resources", []),
     parentId: row.parent_id,
     failurePolicy: row.failure_policy as FailurePolicy,
     attempts: row.attempts,
     maxAttempts: row.max_attempts,
-    backoff: parse(row.backoff, { type: "exponential", delayMs: 1000 }),
+    backoff: parse("backoff", { type: "exponential", delayMs: 1000 }),
     timeoutMs: row.timeout_ms,
     runAt: row.run_at,
     priority: row.priority,
     idempotencyKey: row.idempotency_key,
-    lease: parse(row.lease, null),
+    lease: parse("lease", null),
     cancelRequestedAt: row.cancel_requested_at,
     createdAt: row.created_at,
     startedAt: row.started_at,
@@ -145,8 +172,10 @@ export function toRecord(row: DbJob): JobRecord {
     deadlineAt: row.deadline_at,
     logSeq: row.log_seq,
     machineVersion: row.machine_version,
-    callback: parse(row.callback, null),
+    callback: parse("callback", null),
   };
+  if (damaged) record.damaged = damaged;
+  return record;
 }
 
 /**
@@ -154,6 +183,7 @@ export function toRecord(row: DbJob): JobRecord {
  * store hands it out, and a row waiting to be inserted keeps the one it was given.
  */
 export function toParams(r: JobRecord, snapshot: string | null, seq: number) {
+  const d = r.damaged;
   return {
     seq,
     id: r.id,
@@ -168,22 +198,22 @@ export function toParams(r: JobRecord, snapshot: string | null, seq: number) {
     progress_percent: r.progressPercent,
     progress_message: r.progressMessage,
     own_progress: r.ownProgress ? 1 : 0,
-    prompt: json(r.prompt),
-    answers: JSON.stringify(r.answers),
-    input: json(r.input),
-    result: json(r.result),
-    error: json(r.error),
-    resources: JSON.stringify(r.resources),
+    prompt: d?.prompt ?? json(r.prompt),
+    answers: d?.answers ?? JSON.stringify(r.answers),
+    input: d?.input ?? json(r.input),
+    result: d?.result ?? json(r.result),
+    error: d?.error ?? json(r.error),
+    resources: d?.resources ?? JSON.stringify(r.resources),
     parent_id: r.parentId,
     failure_policy: r.failurePolicy,
     attempts: r.attempts,
     max_attempts: r.maxAttempts,
-    backoff: JSON.stringify(r.backoff),
+    backoff: d?.backoff ?? JSON.stringify(r.backoff),
     timeout_ms: r.timeoutMs,
     run_at: r.runAt,
     priority: r.priority,
     idempotency_key: r.idempotencyKey,
-    lease: json(r.lease),
+    lease: d?.lease ?? json(r.lease),
     cancel_requested_at: r.cancelRequestedAt,
     created_at: r.createdAt,
     started_at: r.startedAt,
@@ -194,7 +224,7 @@ export function toParams(r: JobRecord, snapshot: string | null, seq: number) {
     deadline_at: r.deadlineAt,
     log_seq: r.logSeq,
     machine_version: r.machineVersion,
-    callback: json(r.callback),
+    callback: d?.callback ?? json(r.callback),
     snapshot,
   };
 }

@@ -24,8 +24,17 @@ const toTransition = (r: DbTransition): Transition => ({
   event: r.event,
   from: r.from_state,
   to: r.to_state,
-  payload: r.payload === null ? null : JSON.parse(r.payload),
+  payload: r.payload === null ? null : payloadOf(r.payload),
 });
+
+/** A payload that does not parse (a damaged row) reads as its text: the rest of the log still reads. */
+function payloadOf(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
 
 const COLUMN_NAMES = JOB_COLUMNS.split(", ").filter((c) => c !== "seq");
 
