@@ -15,7 +15,7 @@ import { endToEndFigure } from "./figures/end-to-end.ts";
 import { memoryBootFigures } from "./figures/memory-boot.ts";
 import { promptsFigure } from "./figures/prompts.ts";
 import { readsFigure } from "./figures/reads.ts";
-import { concurrencySweep, measureAtSize, sizeSweepSection } from "./figures/scaling.ts";
+import { concurrencySweep, measureSizes, sizeSweepSection } from "./figures/scaling.ts";
 import type { BenchContext } from "./lib/context.ts";
 import { currentLoad, machineFacts } from "./lib/machine.ts";
 import { stopAll } from "./lib/proc.ts";
@@ -107,19 +107,20 @@ try {
   }
   if (only.has("7")) sections.push(await coldStartFigure(ctx));
   if (["5", "6", "8"].some((f) => only.has(f))) {
-    const largest = Math.max(...ctx.sizes);
-    const points = [];
-    for (const size of [...ctx.sizes].sort((a, b) => a - b)) {
-      const seeded = await seedDb(ctx, size);
-      if (size === largest && (only.has("5") || only.has("6"))) {
-        const [memory, boot] = await memoryBootFigures(ctx, seeded);
+    // Every size is seeded first: figure 8 runs one jobd per database at once, taking turns.
+    const seeded = [];
+    for (const size of [...ctx.sizes].sort((a, b) => a - b)) seeded.push(await seedDb(ctx, size));
+    const largest = seeded[seeded.length - 1];
+    try {
+      if (largest && (only.has("5") || only.has("6"))) {
+        const [memory, boot] = await memoryBootFigures(ctx, largest);
         if (only.has("5") && memory) sections.push(memory);
         if (only.has("6") && boot) sections.push(boot);
       }
-      if (only.has("8")) points.push(await measureAtSize(ctx, seeded));
-      removeDb(seeded.path);
+      if (only.has("8")) sections.push(sizeSweepSection(ctx, await measureSizes(ctx, seeded)));
+    } finally {
+      for (const db of seeded) removeDb(db.path);
     }
-    if (points.length > 0) sections.push(sizeSweepSection(ctx, points));
   }
 } finally {
   await stopAll();

@@ -9,7 +9,7 @@ import { jobCount, spreadJobs, type Seeded } from "../lib/seeds.ts";
 import { startJobd, type Running } from "../lib/servers.ts";
 import { fmt, spread, type Spread } from "../lib/stats.ts";
 import { checkCreate, createLoad } from "./creates.ts";
-import { probe, READ_ROUTES, type ReadRoute } from "./reads.ts";
+import { probe, READ_ROUTES, type ReadJob, type ReadRoute } from "./reads.ts";
 
 export async function concurrencySweep(
   ctx: BenchContext,
@@ -65,45 +65,65 @@ interface SizePoint {
   served: string[];
 }
 
-/** Figures 1-2 measured on jobd started over a seeded database. */
-export async function measureAtSize(ctx: BenchContext, seeded: Seeded): Promise<SizePoint> {
-  const targets = spreadJobs(seeded.path, 1000);
-  const jobd = await startJobd(ctx.jobdBin, seeded.path, ctx.cores.server);
-  let served: Omit<SizePoint, "jobs" | "jobsAfter">;
+/**
+ * Figures 1-2 on every seeded database, one jobd per database, all started before the first run so
+ * that the sizes can take turns round by round: a burst of load from elsewhere then lands on every
+ * size instead of on whichever ran at that minute. Reads run first, while each table holds its seeded
+ * jobs only; the creates after them add rows of their own.
+ */
+export async function measureSizes(ctx: BenchContext, seeded: Seeded[]): Promise<SizePoint[]> {
+  const servers: { seeded: Seeded; targets: ReadJob[]; jobd: Running }[] = [];
+  const c = ctx.concurrency;
+  let measured: { reads: number[][]; creates: number[][]; routes: ReadRoute[] };
   try {
-    await checkCreate(jobd);
+    for (const db of seeded) {
+      servers.push({ seeded: db, targets: spreadJobs(db.path, 1000), jobd: await startJobd(ctx.jobdBin, db.path, ctx.cores.server) });
+    }
     const routes: ReadRoute[] = [];
     for (const route of READ_ROUTES) {
-      const first = targets[0];
-      if (first && (await probe(jobd, route, first)).ok) routes.push(route);
+      let served = true;
+      for (const { jobd, targets } of servers) {
+        const first = targets[0];
+        served &&= first !== undefined && (await probe(jobd, route, first)).ok;
+      }
+      if (served) routes.push(route);
     }
-    ctx.say(`figure 8: ${seeded.jobs.toLocaleString("en-US")} jobs in the database, creates and ${routes.length} read routes`);
-    const c = ctx.concurrency;
-    const readLoad = (route: ReadRoute) => ({ kind: "get" as const, paths: targets.map(route.path) });
-    // Reads first, while the table holds the seeded jobs only; the creates after them add rows of their own.
-    for (const route of routes) await warm(ctx, jobd.url, readLoad(route), c);
-    const readRates = await rounds(
-      ctx.runs,
-      routes.map((route) => () => rate(ctx, `${route.name} over ${seeded.jobs} jobs`, jobd.url, readLoad(route), c, ctx.sweepSeconds)),
+    for (const { jobd } of servers) await checkCreate(jobd);
+    ctx.say(`figure 8: ${seeded.map((d) => fmt(d.jobs)).join(", ")} jobs in the database, ${routes.length} read routes, then creates`);
+    const readLoad = (route: ReadRoute, targets: ReadJob[]) => ({ kind: "get" as const, paths: targets.map(route.path) });
+    const reads = servers.flatMap(({ seeded: db, targets, jobd }) =>
+      routes.map((route) => ({ warm: () => warm(ctx, jobd.url, readLoad(route, targets), c), run: () => rate(ctx, `${route.name} over ${db.jobs} jobs`, jobd.url, readLoad(route, targets), c, ctx.sweepSeconds) })),
     );
+    for (const r of reads) await r.warm();
+    const readRates = await rounds(ctx.runs, reads.map((r) => r.run));
     const load = createLoad();
-    await warm(ctx, `${jobd.url}/api/v1/jobs`, load, c);
-    const [createRates] = await rounds(ctx.runs, [
-      () => rate(ctx, `creates over ${seeded.jobs} jobs`, `${jobd.url}/api/v1/jobs`, load, c, ctx.sweepSeconds),
-    ]);
-    const reads = new Map<string, Spread>();
-    routes.forEach((route, i) => reads.set(route.name, spread(readRates[i] as number[])));
-    served = { creates: spread(createRates as number[]), reads, served: routes.map((r) => r.name) };
+    for (const { jobd } of servers) await warm(ctx, `${jobd.url}/api/v1/jobs`, load, c);
+    const createRates = await rounds(
+      ctx.runs,
+      servers.map(({ seeded: db, jobd }) => () => rate(ctx, `creates over ${db.jobs} jobs`, `${jobd.url}/api/v1/jobs`, load, c, ctx.sweepSeconds)),
+    );
+    measured = { reads: readRates, creates: createRates, routes };
   } finally {
-    await jobd.stop();
+    for (const { jobd } of servers) await jobd.stop();
   }
-  return { jobs: seeded.jobs, jobsAfter: jobCount(seeded.path), ...served };
+  return servers.map(({ seeded: db }, i) => {
+    const reads = new Map<string, Spread>();
+    measured.routes.forEach((route, j) => reads.set(route.name, spread(measured.reads[i * measured.routes.length + j] as number[])));
+    return {
+      jobs: db.jobs,
+      jobsAfter: jobCount(db.path),
+      creates: spread(measured.creates[i] as number[]),
+      reads,
+      served: measured.routes.map((r) => r.name),
+    };
+  });
 }
 
 export function sizeSweepSection(ctx: BenchContext, points: SizePoint[]): Section {
   const first = points[0];
   const rows: Row[] = [];
-  const flat = (value: Spread, base: Spread): Row["ratio"] => spread([value.median / base.median]);
+  // The sizes took turns round by round, so each round's figures pair up.
+  const flat = (value: Spread, base: Spread): Row["ratio"] => ratioOf(value.runs, base.runs);
   for (const p of points) {
     const label = `${fmt(p.jobs)} jobs`;
     const isFirst = p === first;
@@ -132,13 +152,13 @@ export function sizeSweepSection(ctx: BenchContext, points: SizePoint[]): Sectio
       `jobd started on databases seeded with ${points.map((p) => fmt(p.jobs)).join(", ")} unfinished jobs (as in figure 5), ` +
       `creates as in figure 1 and every served read route as in figure 2, ${ctx.concurrency} connections, ` +
       `${ctx.sweepSeconds} s per run. Reads walk 1,000 of the seeded jobs spread evenly over the table (not the newest ` +
-      "rows, which would sit in cache). The ratio is the median against the same figure on the smallest database; " +
-      "its range is not shown because the sizes run at different times. On each database the reads run first, at the " +
-      "seeded size; the creates run after them and add their own rows as they go.",
+      "rows, which would sit in cache). One jobd per database, all running; the sizes take turns round by round, and the " +
+      "ratio is the median (min–max) of the per-round ratios against the same figure on the smallest database. The " +
+      "reads run first, at the seeded sizes; the creates run after them and add their own rows as they go.",
     rows,
     notes: [
       `Jobs in each database once its create runs were over: ${points.map((p) => `${fmt(p.jobs)} → ${fmt(p.jobsAfter)}`).join(", ")}.`,
-      "The sizes run one after another, minutes apart, so load from elsewhere on a shared machine moves them independently; a scan would show as a fall that grows with the size (1M well below 100k), while a dip at one size with the larger one flat is noise.",
+      "A scan would show as a fall that grows with the size (1M well below 100k).",
     ],
   };
 }
