@@ -268,7 +268,13 @@ export class Engine {
   /** Sends a lifecycle event (worker calls, tests). Resolves once the change is durable. */
   async send(id: string, event: JobEvent): Promise<JobRecord> {
     const record = this.apply(id, event);
-    if (!record) throw notFound();
+    if (!record) {
+      // The job is there but could not be woken: it failed instead (a damaged row or snapshot).
+      const ended = this.current(id);
+      if (!ended) throw notFound();
+      await this.store.committed();
+      throw new JobdError("CONFLICT", `the job ${ended.state} before it took this event${ended.error ? ` (${ended.error.code})` : ""}`);
+    }
     await this.store.committed();
     return record;
   }

@@ -17,6 +17,7 @@ test("damaged JSON columns: boot goes on, reads go on, the text is kept, and the
   const running = await engine.create({ type: "script", input: { steps: [{ sleep: 60_000 }] } });
   const waiting = await engine.create({ type: "script", input: { steps: [{ prompt: "Go?", buttons: ["yes"] }] } });
   const finished = await engine.create({ type: "script", input: { steps: [{ succeed: { n: 1 } }] } });
+  const leased = await engine.create({ type: "script", input: { steps: [{ prompt: "Go?", buttons: ["yes"] }] } });
   expect([running.state, waiting.state, finished.state]).toEqual(["running", "waiting", "succeeded"]);
   await engine.close();
   store.close();
@@ -25,6 +26,7 @@ test("damaged JSON columns: boot goes on, reads go on, the text is kept, and the
   db.query("UPDATE jobs SET input = '{broken' WHERE id = ?").run(running.id);
   db.query("UPDATE jobs SET answers = 'nope' WHERE id = ?").run(waiting.id);
   db.query("UPDATE jobs SET result = '{oops' WHERE id = ?").run(finished.id);
+  db.query("UPDATE jobs SET resources = '[' WHERE id = ?").run(leased.id);
   db.query("UPDATE transitions SET payload = 'not json' WHERE job_id = ? AND seq = 2").run(finished.id);
   db.close();
 
@@ -44,7 +46,7 @@ test("damaged JSON columns: boot goes on, reads go on, the text is kept, and the
     // Reads and lists see every job; a damaged column reads as its empty value.
     expect(engine.get(waiting.id)?.answers).toEqual([]);
     expect(engine.get(finished.id)?.result).toBeNull();
-    expect(engine.list({ limit: 10 }).map((j) => j.id).sort()).toEqual([running.id, waiting.id, finished.id].sort());
+    expect(engine.list({ limit: 10 }).map((j) => j.id).sort()).toEqual([running.id, waiting.id, finished.id, leased.id].sort());
     expect(engine.log(finished.id)[1]?.payload).toBe("not json");
 
     // A change to other columns writes the damaged one back as it was.
@@ -64,6 +66,14 @@ test("damaged JSON columns: boot goes on, reads go on, the text is kept, and the
     expect(answered?.state).toBe("failed");
     expect(answered?.error?.code).toBe("ROW_DAMAGED");
     expect(answered?.error?.details).toEqual({ damagedColumns: { answers: "nope" } });
+
+    // An event from a worker or a deadline that finds the job failed on waking gets a conflict, not a 404.
+    await expect(engine.send(leased.id, { type: "job.answer", button: 0 })).rejects.toMatchObject({
+      code: "CONFLICT",
+      message: "the job failed before it took this event (ROW_DAMAGED)",
+    });
+    await engine.committed();
+    expect(engine.get(leased.id)?.error?.code).toBe("ROW_DAMAGED");
   } finally {
     await engine.close();
     store.close();
