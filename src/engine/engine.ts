@@ -258,7 +258,7 @@ export class Engine {
         `button must be an index from 0 to ${record.prompt.buttons.length - 1}`,
       );
     }
-    this.apply(id, { type: "job.answer", button }, record);
+    if (!this.apply(id, { type: "job.answer", button }, record)) return this.endedOnWaking(id);
     // The job as this answer left it (the resumed work's next question included), sent once committed.
     const view = this.viewOfRecent(id);
     await this.store.committed();
@@ -268,15 +268,17 @@ export class Engine {
   /** Sends a lifecycle event (worker calls, tests). Resolves once the change is durable. */
   async send(id: string, event: JobEvent): Promise<JobRecord> {
     const record = this.apply(id, event);
-    if (!record) {
-      // The job is there but could not be woken: it failed instead (a damaged row or snapshot).
-      const ended = this.current(id);
-      if (!ended) throw notFound();
-      await this.store.committed();
-      throw new JobdError("CONFLICT", `the job ${ended.state} before it took this event${ended.error ? ` (${ended.error.code})` : ""}`);
-    }
+    if (!record) return this.endedOnWaking(id);
     await this.store.committed();
     return record;
+  }
+
+  /** The job is there but could not be woken for an event: it failed instead (a damaged row or snapshot). */
+  private async endedOnWaking(id: string): Promise<never> {
+    const ended = this.current(id);
+    if (!ended) throw notFound();
+    await this.store.committed();
+    throw new JobdError("CONFLICT", `the job ${ended.state} before it took this event${ended.error ? ` (${ended.error.code})` : ""}`);
   }
 
   /** Changes stored fields that are not machine state (lease, receipt) through the write queue. */

@@ -60,8 +60,11 @@ test("damaged JSON columns: boot goes on, reads go on, the text is kept, and the
     const changed = store.reader.query<{ result: string }, [string]>("SELECT result FROM jobs WHERE id = ?").get(finished.id);
     expect(changed?.result).toBe('{"n":2}');
 
-    // The waiting job fails when an answer would wake it.
-    await engine.answer(waiting.id, 0).catch(() => undefined);
+    // The waiting job fails when an answer would wake it, and the answer is told so.
+    await expect(engine.answer(waiting.id, 0)).rejects.toMatchObject({
+      code: "CONFLICT",
+      message: "the job failed before it took this event (ROW_DAMAGED)",
+    });
     const answered = engine.get(waiting.id);
     expect(answered?.state).toBe("failed");
     expect(answered?.error?.code).toBe("ROW_DAMAGED");
