@@ -2,10 +2,10 @@
 import { statSync } from "node:fs";
 import { join } from "node:path";
 import type { BenchContext } from "../lib/context.ts";
-import { ratioOf, type Section } from "../lib/report.ts";
+import { against, type Section } from "../lib/report.ts";
 import { removeDb } from "../lib/seeds.ts";
 import { startBaseline, startJobd } from "../lib/servers.ts";
-import { fmt, spread } from "../lib/stats.ts";
+import { fmt } from "../lib/stats.ts";
 
 export async function coldStartFigure(ctx: BenchContext): Promise<Section> {
   ctx.say("figure 7: cold start");
@@ -33,13 +33,7 @@ export async function coldStartFigure(ctx: BenchContext): Promise<Section> {
       `compiled the same way, to its first 200. Sizes: jobd ${fmt(size / 2 ** 20, 1)} MiB, baseline ${fmt(baseSize / 2 ** 20, 1)} MiB ` +
       "(most of both is the Bun runtime itself).",
     rows: [
-      {
-        label: `exec → first 200 (binary ${fmt(size / 2 ** 20, 1)} MiB)`,
-        value: spread(jobd),
-        unit: "ms",
-        baseline: { label: "bare Elysia binary", value: spread(bare) },
-        ratio: ratioOf(jobd, bare),
-      },
+      against(`exec → first 200 (binary ${fmt(size / 2 ** 20, 1)} MiB)`, jobd, "ms", { label: "bare Elysia binary", values: bare }),
     ],
     notes: [],
   };

@@ -6,7 +6,7 @@
 import { CREATE_SPEC } from "../lib/bodies.ts";
 import { rate, rounds, warm, type BenchContext } from "../lib/context.ts";
 import { bullmqAdd, sqliteInserts } from "../lib/peers.ts";
-import { atLeast, ratioOf, type Section } from "../lib/report.ts";
+import { against, atLeast, type Section } from "../lib/report.ts";
 import type { Running } from "../lib/servers.ts";
 import { fmt, spread, together } from "../lib/stats.ts";
 import type { WrkLoad } from "../lib/wrk.ts";
@@ -47,12 +47,14 @@ export async function createsFigure(
     () => sqliteInserts(ctx, "batch", "v7", ctx.sweepSeconds),
     () => sqliteInserts(ctx, "batch", "v4", ctx.sweepSeconds),
   ]) as [number[], number[]];
-  const jobdSpread = spread(jobd);
   // A create must at least take a request through Elysia and write its row: the two floors added.
   const floor = together(bare, v7);
   const target = 1.5 * spread(bull).median;
-  const vsBare = ratioOf(jobd, bare);
-  const vsBull = ratioOf(jobd, bull);
+  const bareRate = spread(bare).median;
+  const floorRate = spread(floor).median;
+  const bullmq = { label: "BullMQ", values: bull };
+  const vsBare = against("jobd ÷ bare Elysia POST", jobd, "jobs/s", { label: "bare Elysia", values: bare });
+  const vsBull = against("jobd ÷ BullMQ queue.add", jobd, "jobs/s", bullmq);
   return {
     id: "1",
     title: "Durable creates over HTTP",
@@ -66,51 +68,19 @@ export async function createsFigure(
       "(jobd's synchronous=NORMAL in WAL mode is the same promise: safe from a process crash, a power loss may take the last second). " +
       "SQLite: bench/baselines/sqlite-inserts.ts, one 1 KB row per autocommit INSERT, UUIDv7 keys, WAL, synchronous=NORMAL.",
     rows: [
-      { label: "jobd durable creates", value: jobdSpread, unit: "jobs/s" },
-      {
-        label: "jobd ÷ bare Elysia POST",
-        value: jobdSpread,
-        unit: "jobs/s",
-        baseline: { label: "bare Elysia", value: spread(bare) },
-        ratio: vsBare,
-        target: atLeast(vsBare, 0.6, "bare Elysia route"),
-      },
-      {
-        label: "jobd ÷ BullMQ queue.add",
-        value: jobdSpread,
-        unit: "jobs/s",
-        baseline: { label: "BullMQ", value: spread(bull) },
-        ratio: vsBull,
-        target: atLeast(vsBull, 1.5, "BullMQ queue.add"),
-      },
-      {
-        label: "bare Elysia POST + a SQLite row (1,000 per transaction), time per create added",
-        value: spread(floor),
-        unit: "jobs/s",
-        baseline: { label: "BullMQ", value: spread(bull) },
-        ratio: ratioOf(floor, bull),
-      },
-      {
-        label: "jobd ÷ SQLite autocommit inserts (issue 2)",
-        value: jobdSpread,
-        unit: "jobs/s",
-        baseline: { label: "SQLite autocommit", value: spread(sqlite) },
-        ratio: ratioOf(jobd, sqlite),
-      },
-      {
-        label: "SQLite, 1,000 rows per transaction, UUIDv7 vs v4 keys",
-        value: spread(v7),
-        unit: "rows/s",
-        baseline: { label: "v4 keys", value: spread(v4) },
-        ratio: ratioOf(v7, v4),
-      },
+      { label: "jobd durable creates", value: vsBare.value, unit: "jobs/s" },
+      { ...vsBare, target: atLeast(vsBare.ratio, 0.6, "bare Elysia route") },
+      { ...vsBull, target: atLeast(vsBull.ratio, 1.5, "BullMQ queue.add") },
+      against("bare Elysia POST + a SQLite row (1,000 per transaction), time per create added", floor, "jobs/s", bullmq),
+      against("jobd ÷ SQLite autocommit inserts (issue 2)", jobd, "jobs/s", { label: "SQLite autocommit", values: sqlite }),
+      against("SQLite, 1,000 rows per transaction, UUIDv7 vs v4 keys", v7, "rows/s", { label: "v4 keys", values: v4 }),
     ],
     notes: [
       `The BullMQ target, 1.5x queue.add, is ${fmt(target)} jobs/s in this run. The bare Elysia route, which ` +
-        `validates the body and does nothing else, answers ${fmt(spread(bare).median)} requests/s ` +
-        `(${target > spread(bare).median ? "below" : "above"} the target); with the time of one 1 KB row in 1,000-row ` +
-        `SQLite transactions added per request, ${fmt(spread(floor).median)} jobs/s ` +
-        `(${target > spread(floor).median ? "below" : "above"} the target), before any engine work.`,
+        `validates the body and does nothing else, answers ${fmt(bareRate)} requests/s ` +
+        `(${target > bareRate ? "below" : "above"} the target); with the time of one 1 KB row in 1,000-row ` +
+        `SQLite transactions added per request, ${fmt(floorRate)} jobs/s ` +
+        `(${target > floorRate ? "below" : "above"} the target), before any engine work.`,
       "Ratios above 1 against SQLite autocommit are possible because group commit puts many creates in one transaction.",
       `SQLite batch runs are ${ctx.sweepSeconds} s each into a fresh file; v4 keys fall further behind as the table grows past the page cache.`,
     ],

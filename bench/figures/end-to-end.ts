@@ -2,7 +2,7 @@
 import { NOOP_SPEC } from "../lib/bodies.ts";
 import { rate, rounds, warm, type BenchContext } from "../lib/context.ts";
 import { bullmqEndToEnd, xstateAlone } from "../lib/peers.ts";
-import { atLeast, ratioOf, type Section } from "../lib/report.ts";
+import { against, atLeast, type Section } from "../lib/report.ts";
 import type { Running } from "../lib/servers.ts";
 import { fmt, spread, together } from "../lib/stats.ts";
 
@@ -34,7 +34,8 @@ export async function endToEndFigure(
     () => xstateAlone(ctx, ctx.seconds),
     () => rate(ctx, "bare Elysia POST, no-op body", `${s.baseline.url}/api/v1/jobs`, load, c, ctx.seconds),
   ]) as [number[], number[], number[], number[]];
-  const ratio = ratioOf(jobd, bull);
+  const bullmq = { label: "BullMQ add + no-op Worker", values: bull };
+  const vsBull = against("jobd no-op jobs, create → succeeded", jobd, "jobs/s", bullmq);
   const floor = together(statechart, bare);
   const target = 2 * spread(bull).median;
   const ceiling = spread(statechart).median;
@@ -56,35 +57,13 @@ export async function endToEndFigure(
       "Elysia POST: the bare route of figure 1 taking the same body, at the same concurrency; added to the " +
       "statechart's time per job, it gives the rate of a job that does both and nothing else (no SQLite, no engine).",
     rows: [
-      {
-        label: "jobd no-op jobs, create → succeeded",
-        value: spread(jobd),
-        unit: "jobs/s",
-        baseline: { label: "BullMQ add + no-op Worker", value: spread(bull) },
-        ratio,
-        target: atLeast(ratio, 2, "BullMQ add + Worker"),
-      },
-      {
-        label: "XState alone: no-op jobs through the statechart, no HTTP, no SQLite",
-        value: spread(statechart),
-        unit: "jobs/s",
-        baseline: { label: "BullMQ add + no-op Worker", value: spread(bull) },
-        ratio: ratioOf(statechart, bull),
-      },
-      {
-        label: "XState alone + bare Elysia POST, time per job added (no SQLite, no engine)",
-        value: spread(floor),
-        unit: "jobs/s",
-        baseline: { label: "BullMQ add + no-op Worker", value: spread(bull) },
-        ratio: ratioOf(floor, bull),
-      },
-      {
-        label: "jobd ÷ XState alone (the share left to HTTP, SQLite and the engine)",
-        value: spread(jobd),
-        unit: "jobs/s",
-        baseline: { label: "XState alone", value: spread(statechart) },
-        ratio: ratioOf(jobd, statechart),
-      },
+      { ...vsBull, target: atLeast(vsBull.ratio, 2, "BullMQ add + Worker") },
+      against("XState alone: no-op jobs through the statechart, no HTTP, no SQLite", statechart, "jobs/s", bullmq),
+      against("XState alone + bare Elysia POST, time per job added (no SQLite, no engine)", floor, "jobs/s", bullmq),
+      against("jobd ÷ XState alone (the share left to HTTP, SQLite and the engine)", jobd, "jobs/s", {
+        label: "XState alone",
+        values: statechart,
+      }),
     ],
     notes: [
       `The target, 2x BullMQ, is ${fmt(target)} jobs/s in this run. The statechart work alone runs ` +

@@ -5,7 +5,7 @@
 import { CREATE_SPEC } from "../lib/bodies.ts";
 import type { BenchContext } from "../lib/context.ts";
 import { rssOf } from "../lib/proc.ts";
-import { atMost, ratioOf, type Section } from "../lib/report.ts";
+import { against, atMost, type Section } from "../lib/report.ts";
 import { removeDb, spreadJobs, waitingJob, type Seeded } from "../lib/seeds.ts";
 import { startJobd } from "../lib/servers.ts";
 import { fmt, spread } from "../lib/stats.ts";
@@ -55,11 +55,10 @@ export async function memoryBootFigures(ctx: BenchContext, seeded: Seeded): Prom
     big.push(await bootOnce(ctx, seeded.path));
   }
   removeDb(empty);
-  const rss = spread(big.map((b) => b.rssMB));
-  const rssEmpty = spread(small.map((b) => b.rssMB));
-  const ready = spread(big.map((b) => b.readyMs));
-  const readyEmpty = spread(small.map((b) => b.readyMs));
   const n = seeded.jobs.toLocaleString("en-US");
+  const onEmpty = (pick: (b: Boot) => number) => ({ label: "empty database", values: small.map(pick) });
+  const rss = against(`RSS with ${n} unfinished jobs`, big.map((b) => b.rssMB), "MB", onEmpty((b) => b.rssMB));
+  const ready = against("exec → /readyz 200", big.map((b) => b.readyMs), "ms", onEmpty((b) => b.readyMs));
   const seededHow =
     `The database holds ${n} unfinished jobs (${fmt(seeded.bytes / 2 ** 20)} MiB), a quarter each: script jobs ` +
     "scheduled 30 days ahead (runAt), script jobs waiting on a prompt, external-type jobs leased to a worker " +
@@ -75,14 +74,7 @@ export async function memoryBootFigures(ctx: BenchContext, seeded: Seeded): Prom
         "table, a list of 100, 10 creates and one answer (which wakes a passivated actor), then after 1 s the " +
         "bench reads VmRSS from /proc/PID/status. Baseline: the same on an empty database.",
       rows: [
-        {
-          label: `RSS with ${n} unfinished jobs`,
-          value: rss,
-          unit: "MB",
-          baseline: { label: "empty database", value: rssEmpty },
-          ratio: ratioOf(rss.runs, rssEmpty.runs),
-          target: atMost(rss.median, 300, "RSS ≤ 300 MB"),
-        },
+        { ...rss, target: atMost(rss.value.median, 300, "RSS ≤ 300 MB") },
         { label: "peak RSS (VmHWM)", value: spread(big.map((b) => b.peakMB)), unit: "MB" },
       ],
       notes: [],
@@ -92,14 +84,7 @@ export async function memoryBootFigures(ctx: BenchContext, seeded: Seeded): Prom
       title: `Boot with ${n} unfinished jobs`,
       how: `${seededHow} Time from exec of the binary to the first 200 from /readyz (polled every ms); the binary answers /readyz only once the store is open, migrations are done and the engine has booted (resumed interrupted work, armed the next deadline).`,
       rows: [
-        {
-          label: "exec → /readyz 200",
-          value: ready,
-          unit: "ms",
-          baseline: { label: "empty database", value: readyEmpty },
-          ratio: ratioOf(ready.runs, readyEmpty.runs),
-          target: atMost(ready.median, 1000, "≤ 1,000 ms"),
-        },
+        { ...ready, target: atMost(ready.value.median, 1000, "≤ 1,000 ms") },
       ],
       notes: [],
     },

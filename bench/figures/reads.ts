@@ -4,7 +4,7 @@
  */
 import { CREATE_SPEC } from "../lib/bodies.ts";
 import { rate, rounds, warm, type BenchContext } from "../lib/context.ts";
-import { atLeast, ratioOf, type Row, type Section } from "../lib/report.ts";
+import { against, atLeast, type Row, type Section } from "../lib/report.ts";
 import type { Running } from "../lib/servers.ts";
 import { spread } from "../lib/stats.ts";
 
@@ -78,16 +78,8 @@ export async function readsFigure(ctx: BenchContext, s: { jobd: Running; baselin
   const bare = results[0] as number[];
   rows.push({ label: "bare Elysia GET /api/v1/jobs/:id", value: spread(bare), unit: "req/s" });
   served.forEach((route, i) => {
-    const values = results[i + 1] as number[];
-    const ratio = ratioOf(values, bare);
-    rows.push({
-      label: route.name,
-      value: spread(values),
-      unit: "req/s",
-      baseline: { label: "bare GET", value: spread(bare) },
-      ratio,
-      target: atLeast(ratio, 0.8, "bare Elysia GET"),
-    });
+    const row = against(route.name, results[i + 1] as number[], "req/s", { label: "bare GET", values: bare });
+    rows.push({ ...row, target: atLeast(row.ratio, 0.8, "bare Elysia GET") });
   });
   return {
     id: "2",

@@ -4,7 +4,7 @@
  */
 import { rate, rounds, warm, type BenchContext } from "../lib/context.ts";
 import { bullmqAdd } from "../lib/peers.ts";
-import { atLeast, ratioOf, type Row, type Section } from "../lib/report.ts";
+import { against, atLeast, type Row, type Section } from "../lib/report.ts";
 import { jobCount, spreadJobs, type Seeded } from "../lib/seeds.ts";
 import { startJobd, type Running } from "../lib/servers.ts";
 import { fmt, spread, type Spread } from "../lib/stats.ts";
@@ -26,20 +26,8 @@ export async function concurrencySweep(
       () => bullmqAdd(ctx, s.redisPort, c, ctx.sweepSeconds),
     ]) as [number[], number[], number[]];
     rows.push(
-      {
-        label: `${c} connections: jobd ÷ bare Elysia`,
-        value: spread(jobd),
-        unit: "jobs/s",
-        baseline: { label: "bare Elysia", value: spread(bare) },
-        ratio: ratioOf(jobd, bare),
-      },
-      {
-        label: `${c} connections: jobd ÷ BullMQ`,
-        value: spread(jobd),
-        unit: "jobs/s",
-        baseline: { label: "BullMQ", value: spread(bull) },
-        ratio: ratioOf(jobd, bull),
-      },
+      against(`${c} connections: jobd ÷ bare Elysia`, jobd, "jobs/s", { label: "bare Elysia", values: bare }),
+      against(`${c} connections: jobd ÷ BullMQ`, jobd, "jobs/s", { label: "BullMQ", values: bull }),
     );
   }
   return {
@@ -122,28 +110,17 @@ export async function measureSizes(ctx: BenchContext, seeded: Seeded[]): Promise
 export function sizeSweepSection(ctx: BenchContext, points: SizePoint[]): Section {
   const first = points[0];
   const rows: Row[] = [];
-  // The sizes took turns round by round, so each round's figures pair up.
-  const flat = (value: Spread, base: Spread): Row["ratio"] => ratioOf(value.runs, base.runs);
+  // The smallest database is the baseline of the others. The sizes took turns round by round, so
+  // each round's figures pair up.
+  const row = (p: SizePoint, label: string, unit: string, value: Spread, base: Spread | undefined): Row => {
+    if (!first || !base || p === first) return { label, value, unit };
+    const flat = against(label, value.runs, unit, { label: `${fmt(first.jobs)} jobs`, values: base.runs });
+    return { ...flat, target: atLeast(flat.ratio, 0.8, `the ${fmt(first.jobs)}-job figure (flat)`) };
+  };
   for (const p of points) {
     const label = `${fmt(p.jobs)} jobs`;
-    const isFirst = p === first;
-    const ratio = first && !isFirst ? flat(p.creates, first.creates) : undefined;
-    rows.push({
-      label: `${label}: creates`,
-      value: p.creates,
-      unit: "jobs/s",
-      ...(first && ratio ? { baseline: { label: `${fmt(first.jobs)} jobs`, value: first.creates }, ratio, target: atLeast(ratio, 0.8, `the ${fmt(first.jobs)}-job figure (flat)`) } : {}),
-    });
-    for (const [name, value] of p.reads) {
-      const base = first?.reads.get(name);
-      const r = base && !isFirst ? flat(value, base) : undefined;
-      rows.push({
-        label: `${label}: ${name}`,
-        value,
-        unit: "req/s",
-        ...(first && base && r ? { baseline: { label: `${fmt(first.jobs)} jobs`, value: base }, ratio: r, target: atLeast(r, 0.8, `the ${fmt(first.jobs)}-job figure (flat)`) } : {}),
-      });
-    }
+    rows.push(row(p, `${label}: creates`, "jobs/s", p.creates, first?.creates));
+    for (const [name, value] of p.reads) rows.push(row(p, `${label}: ${name}`, "req/s", value, first?.reads.get(name)));
   }
   return {
     id: "8b",

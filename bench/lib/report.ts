@@ -32,6 +32,25 @@ export function ratioOf(values: number[], baselines: number[]): Spread {
   return spread(values.map((v, i) => v / (baselines[i] ?? Number.NaN)));
 }
 
+/**
+ * A row measured against a baseline taken in the same rounds: both as medians with their ranges, and
+ * the per-round ratio. Values and baselines pair up by round.
+ */
+export function against(
+  label: string,
+  values: number[],
+  unit: string,
+  baseline: { label: string; values: number[] },
+): Row & { value: Spread; ratio: Spread } {
+  return {
+    label,
+    value: spread(values),
+    unit,
+    baseline: { label: baseline.label, value: spread(baseline.values) },
+    ratio: ratioOf(values, baseline.values),
+  };
+}
+
 export function atLeast(ratio: Spread, min: number, what: string): Target {
   return { text: `≥ ${min}x ${what}`, pass: Number.isFinite(ratio.median) ? ratio.median >= min : null };
 }
