@@ -1,8 +1,9 @@
 import { expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { engineOn } from "../helpers/engine-on.ts";
+import { tempDirs } from "../helpers/temp-dirs.ts";
+
+const tempDir = tempDirs();
 
 /**
  * A job's machine that throws must fail that job, not the process. XState rethrows an unobserved
@@ -10,7 +11,7 @@ import { engineOn } from "../helpers/engine-on.ts";
  * stored snapshot, the way a hand-edited or corrupted row would.
  */
 test("a machine that throws on an answer fails its job with MACHINE_ERROR, and the engine goes on", async () => {
-  const dir = mkdtempSync(join(tmpdir(), "jobd-machine-errors-"));
+  const dir = tempDir("jobd-machine-errors-");
   // keepIdle 0: the job sleeps in its row as soon as it waits, so the answer restores it from there.
   const { store, engine } = engineOn(join(dir, "jobd.db"), { keepIdle: 0 });
   try {
@@ -44,6 +45,5 @@ test("a machine that throws on an answer fails its job with MACHINE_ERROR, and t
   } finally {
     await engine.close();
     store.close();
-    rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -1,9 +1,10 @@
 import { expect, test } from "bun:test";
 import { Database } from "bun:sqlite";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { engineOn } from "../helpers/engine-on.ts";
+import { tempDirs } from "../helpers/temp-dirs.ts";
+
+const tempDir = tempDirs();
 
 /**
  * A row whose JSON columns do not parse (edited by hand, or corrupted) must stop neither boot nor
@@ -11,7 +12,7 @@ import { engineOn } from "../helpers/engine-on.ts";
  * job that would have to run on it fails with ROW_DAMAGED, the text kept in its error.
  */
 test("damaged JSON columns: boot goes on, reads go on, the text is kept, and the job fails when it must run", async () => {
-  const dir = mkdtempSync(join(tmpdir(), "jobd-damaged-"));
+  const dir = tempDir("jobd-damaged-");
   const path = join(dir, "jobd.db");
   let { store, engine } = engineOn(path);
   const running = await engine.create({ type: "script", input: { steps: [{ sleep: 60_000 }] } });
@@ -80,6 +81,5 @@ test("damaged JSON columns: boot goes on, reads go on, the text is kept, and the
   } finally {
     await engine.close();
     store.close();
-    rmSync(dir, { recursive: true, force: true });
   }
 });
