@@ -281,12 +281,16 @@ export class Engine {
     throw new JobdError("CONFLICT", `the job ${ended.state} before it took this event${ended.error ? ` (${ended.error.code})` : ""}`);
   }
 
-  /** Changes stored fields that are not machine state (lease, receipt) through the write queue. */
+  /**
+   * Changes stored fields that are not machine state, through the write queue: leases, receipt,
+   * retention, deadlines. That is bookkeeping, not a change of the job, so `updatedAt` (the last
+   * transition or progress report, CloudSigma's `last_modified`) stays as it was.
+   */
   patch(id: string, change: (r: JobRecord) => Partial<JobRecord>): JobRecord | undefined {
     const record = this.current(id);
     if (!record) return undefined;
     const changed = change(record);
-    const next: JobRecord = { ...record, ...changed, updatedAt: this.now() };
+    const next: JobRecord = { ...record, ...changed };
     if (record.damaged) next.damaged = stillDamaged(record, Object.keys(changed));
     next.deadlineAt = nextDeadline(next, { ...this.timing, now: this.now() });
     const live = this.live.get(id);

@@ -221,6 +221,29 @@ describe("engine", () => {
     expect(engine.get(running.id)?.state).toBe("waiting");
   });
 
+  test("bookkeeping (retention keeping a child, receipt) leaves updatedAt at the job's last change", async () => {
+    const { engine, clock } = setup({ retention: { finishedMs: 1000, afterReceiptMs: 60_000 } });
+    const parent = await engine.create({
+      type: "script",
+      input: steps({ prompt: "?", buttons: ["a"] }),
+      children: [{ type: "script" }],
+    });
+    const childId = parent.children[0] as string;
+    const child = engine.get(childId);
+    expect(child?.state).toBe("succeeded");
+    clock.advance(5000);
+    engine.tick();
+    await engine.store.committed();
+    // The finished child outlived its retention because its parent still runs: kept, not changed.
+    expect(engine.get(childId)?.expiresAt).toBeNull();
+    expect(engine.get(childId)?.updatedAt).toBe(child?.updatedAt as number);
+    const done = await engine.create({ type: "script" });
+    clock.advance(1000);
+    await engine.receive(done.id);
+    expect(engine.get(done.id)?.receivedAt).toBe(clock.now());
+    expect(engine.get(done.id)?.updatedAt).toBe(done.updatedAt);
+  });
+
   test("the same Idempotency-Key returns the same job", async () => {
     const { engine } = setup();
     const a = await engine.create({ type: "script" }, { idempotencyKey: "k1" });
