@@ -221,6 +221,21 @@ eachTarget("dialect 003 IMS", (target) => {
       if (bad !== "%E0%A4%A") expect(error.code).toBe("IMG.0023");
     }
     expect((await expectImsError(target(), `/v1/bad%20project/jobs/${unknown}`, [400])).code).toBe("IMG.0067");
+    // Any length gets the same codes, in IMS's words (no schema message about lengths).
+    const long = "a".repeat(300);
+    const longId = await expectImsError(target(), `/v1/${PROJECT}/jobs/${long}`, [400]);
+    expect(longId.code).toBe("IMG.0023");
+    expect(longId.message).not.toContain("length");
+    expect((await expectImsError(target(), `/v1/${long}/jobs/${unknown}`, [400])).code).toBe("IMG.0067");
+    const huawei = await expectImsError(target(), `/v1/cloudimages/job/${unknown}`, [400], { headers: { "x-project-id": long } });
+    expect(huawei.code).toBe("IMG.0067");
+  });
+
+  test("paths under the Huawei route that name nothing are 404 IMG.0001", async () => {
+    const unknown = hex(crypto.randomUUID());
+    for (const path of ["/v1/cloudimages/job", "/v1/cloudimages/job/", `/v1/cloudimages/job/${unknown}/x`]) {
+      expect((await expectImsError(target(), path, [404])).code).toBe("IMG.0001");
+    }
   });
 
   test("12. a job of project A is not found under project B", async () => {

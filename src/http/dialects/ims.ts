@@ -14,13 +14,14 @@ import { codeForStatus, IMS_CODES, ImsError, imsErrorResponse, ImsErrorSchema } 
 import { parseImsJobId, PROJECT_ID } from "./ims/job-id.ts";
 import { ImsJobSchema, toImsJob, withProgress, type ImsJob } from "./ims/wire.ts";
 
+// No length limits here: `find` answers an id or project of any length with its own IMS code.
 const JobParams = t.Object({
-  project_id: t.String({ maxLength: 200, description: "the project id (jobd namespace)" }),
-  job_id: t.String({ maxLength: 200, description: "32 hex digits (the dashed UUID form is read too)" }),
+  project_id: t.String({ description: "the project id (jobd namespace)" }),
+  job_id: t.String({ description: "32 hex digits (the dashed UUID form is read too)" }),
 });
 const ProgressParams = t.Object({ job_id: JobParams.properties.job_id });
 const ProgressHeaders = t.Object({
-  "x-project-id": t.Optional(t.String({ maxLength: 200, description: "limits the lookup to this project" })),
+  "x-project-id": t.Optional(t.String({ description: "limits the lookup to this project" })),
 });
 const errors = { 400: ImsErrorSchema, 401: ImsErrorSchema, 404: ImsErrorSchema };
 
@@ -102,7 +103,9 @@ export const imsDialect = (ctx: SurfaceContext) => {
     .all("/v1/:project_id/jobs/:job_id", methodNotAllowed, { detail: { hide: true } })
     .all("/v1/cloudimages/job/:job_id", methodNotAllowed, { detail: { hide: true } })
     .all("/v1/:project_id/jobs", noRoute, { detail: { hide: true } })
-    .all("/v1/:project_id/jobs/*", noRoute, { detail: { hide: true } });
+    .all("/v1/:project_id/jobs/*", noRoute, { detail: { hide: true } })
+    .all("/v1/cloudimages/job", noRoute, { detail: { hide: true } })
+    .all("/v1/cloudimages/job/:job_id/*", noRoute, { detail: { hide: true } });
   synchronousRoutes(surface, [["GET", "/v1/:project_id/jobs/:job_id"]]);
   return surface;
 };

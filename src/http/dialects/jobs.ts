@@ -19,10 +19,11 @@ import { JobSchema, toWireJob } from "./jobs/wire.ts";
 /** Gen B lists every tracked job; jobd keeps days of them, so the list shows the newest this many. */
 export const JOBS_LIST_LIMIT = 1000;
 
-const IdParams = t.Object({ id: t.String({ maxLength: 200, description: "a GUID in any .NET format (D, N, B, P, X)" }) });
+// No length limits on the id or `peek`: the handler's own checks answer any value in the dialect's words.
+const IdParams = t.Object({ id: t.String({ description: "a GUID in any .NET format (D, N, B, P, X)" }) });
 // Other query parameters are ignored, as ASP.NET ignores them (cache busters and the like).
 const PeekQuery = t.Object(
-  { peek: t.Optional(t.String({ maxLength: 10, description: "`true` reads a finished job without taking receipt" })) },
+  { peek: t.Optional(t.String({ description: "`true` reads a finished job without taking receipt" })) },
   { additionalProperties: true },
 );
 const errors = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema };
