@@ -345,6 +345,9 @@ eachTarget("dialect 004 cloudsigma", (target) => {
       ["?limit=99999999999999999999", "limit"],
       ["?order_by=uuid", "order_by"],
       ["?order_by=toString", "order_by"],
+      ["?order_by=", "order_by"],
+      ["?limit=", "limit"],
+      ["?offset=", "offset"],
       ["?uuid=x", "uuid"],
       ["?operation=drive_clone", "operation"],
       ["?state__startswith=s", "state__startswith"],
@@ -365,6 +368,11 @@ eachTarget("dialect 004 cloudsigma", (target) => {
   test("only JSON is served: XML asked for is 406", async () => {
     await expectError(target(), "/api/2.0/jobs/?format=xml", 406, "validation");
     await expectError(target(), "/api/2.0/jobs/", 406, "validation", { headers: { accept: "application/xml" } });
+    await expectError(target(), "/api/2.0/jobs/", 406, "validation", { headers: { accept: "application/json;q=0, text/html" } });
+    // A format tastypie does not know is no choice: the Accept header decides, as in tastypie.
+    expect((await call(target(), "/api/2.0/jobs/?format=JSON")).status).toBe(200);
+    await expectError(target(), "/api/2.0/jobs/?format=JSON", 406, "validation", { headers: { accept: "application/xml" } });
+    expect((await call(target(), "/api/2.0/jobs/?format=json", { headers: { accept: "application/xml" } })).status).toBe(200);
     expect((await call(target(), "/api/2.0/jobs/", { headers: { accept: "text/html,*/*;q=0.8" } })).status).toBe(200);
   });
 });

@@ -38,9 +38,10 @@ export function parseListQuery(params: URLSearchParams): ListQuery {
   };
 }
 
+/** Only an absent parameter takes the default: tastypie refuses an empty `limit=` or `offset=` as it refuses `abc`. */
 function readCount(params: URLSearchParams, name: string, fallback: number): number {
   const raw = params.get(name);
-  if (raw === null || raw === "") return fallback;
+  if (raw === null) return fallback;
   if (!/^\d{1,15}$/.test(raw.trim())) {
     throw invalidParam(name, `Invalid ${name} '${raw.slice(0, 40)}' provided. Please provide a positive integer >= 0.`);
   }
@@ -64,7 +65,7 @@ function readStates(params: URLSearchParams): JobState[] | undefined {
 
 function readOrder(params: URLSearchParams): ListQuery["order"] {
   const raw = params.get("order_by");
-  if (raw === null || raw === "") return "newest";
+  if (raw === null) return "newest";
   if (Object.hasOwn(ORDERINGS, raw)) return ORDERINGS[raw as keyof typeof ORDERINGS];
   throw invalidParam("order_by", `No matching '${raw.slice(0, 40)}' field for ordering on; use last_modified or -last_modified.`);
 }
