@@ -10,6 +10,7 @@ import { outboundPolicy } from "../net/outbound.ts";
 import { reapChildrenIfInit } from "../pid1.ts";
 import { readFileSync } from "node:fs";
 import { SqliteStore } from "../store/index.ts";
+import { ServerLock } from "../store/server-lock.ts";
 
 export interface Server {
   url: string;
@@ -48,6 +49,8 @@ export async function startServer(config: Config): Promise<Server> {
     );
   }
   if (config.db !== ":memory:") mkdirSync(dirname(config.db), { recursive: true });
+  // Before anything is read: a second server must not boot (and resume) jobs the first one runs.
+  const lock = ServerLock.take(config.db);
   const store = new SqliteStore(config.db, {
     onBackgroundError: (message) => logger.log("warn", "checkpointer", { message }),
   });
@@ -78,7 +81,17 @@ export async function startServer(config: Config): Promise<Server> {
   if (engine.webhooks.generatedSecret) {
     logger.log("warn", "generated a webhook signing secret and kept it in the database; set --webhook-secret to choose your own");
   }
-  const server = app.listen({ port: config.port, hostname: config.host, maxRequestBodySize: config.maxBodyBytes });
+  let server: ReturnType<typeof app.listen>;
+  try {
+    // Elysia asks Bun for SO_REUSEPORT by default, which lets a second process share the port and take
+    // half its requests; jobd wants "address in use" instead.
+    server = app.listen({ port: config.port, hostname: config.host, maxRequestBodySize: config.maxBodyBytes, reusePort: false });
+  } catch (error) {
+    await engine.close();
+    store.close();
+    lock.release();
+    throw (error as { code?: string }).code === "EADDRINUSE" ? new Error(`${config.host}:${config.port} is already in use`) : error;
+  }
   const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${server.server?.port ?? config.port}`;
   logger.log("info", "jobd listening", { url, db: config.db, resumed: booted.resumed, migrated: store.migrated });
   const reaper = reapChildrenIfInit({ onUnavailable: (why) => logger.log("warn", `running as PID 1 but ${why}`) });
@@ -96,6 +109,7 @@ export async function startServer(config: Config): Promise<Server> {
       await server.stop();
       await engine.close();
       store.close();
+      lock.release();
       logger.log("info", "jobd stopped");
     })());
   return { url, engine, stop };
@@ -114,6 +128,12 @@ export async function serve(argv: string[]): Promise<number> {
     console.error(serveHelp());
     return 2;
   }
+  // Listening for signals before starting: one that arrives while jobd boots stops it once it is up,
+  // instead of ending the process mid-start.
+  const signalled = new Promise<void>((resolve) => {
+    process.once("SIGTERM", resolve);
+    process.once("SIGINT", resolve);
+  });
   let server: Server;
   try {
     server = await startServer(config);
@@ -121,16 +141,8 @@ export async function serve(argv: string[]): Promise<number> {
     console.error(`jobd serve: ${error instanceof Error ? error.message : String(error)}`);
     return 2;
   }
-  await new Promise<void>((resolve) => {
-    const onSignal = () => {
-      const hard = setTimeout(() => process.exit(1), 10_000);
-      server.stop().finally(() => {
-        clearTimeout(hard);
-        resolve();
-      });
-    };
-    process.once("SIGTERM", onSignal);
-    process.once("SIGINT", onSignal);
-  });
+  await signalled;
+  const hard = setTimeout(() => process.exit(1), 10_000);
+  await server.stop().finally(() => clearTimeout(hard));
   return 0;
 }

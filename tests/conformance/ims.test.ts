@@ -71,12 +71,12 @@ async function query(t: Target, jobId: string, project = PROJECT): Promise<ImsJo
   return expectImsJob(res.body);
 }
 
-async function expectImsError(t: Target, path: string, statuses: number[], init: RequestInit = {}): Promise<{ code: string }> {
+async function expectImsError(t: Target, path: string, statuses: number[], init: RequestInit = {}): Promise<{ code: string; message: string }> {
   const res = await call(t, path, init);
   expect(statuses).toContain(res.status);
   expect(res.type.startsWith("application/json")).toBe(true);
   expect(res.body).toEqual({ error: { code: expect.stringMatching(/^IMG\.\d{4}$/), message: expect.any(String) } });
-  return (res.body as { error: { code: string } }).error;
+  return (res.body as { error: { code: string; message: string } }).error;
 }
 
 eachTarget("dialect 003 IMS", (target) => {
