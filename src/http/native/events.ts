@@ -1,6 +1,8 @@
 import { Elysia, t } from "elysia";
 import { canSee } from "../../auth/index.ts";
 import type { SurfaceContext } from "../context.ts";
+import { visibleRecord } from "./access.ts";
+import { NamespaceSchema } from "./schemas.ts";
 
 const encoder = new TextEncoder();
 
@@ -20,6 +22,8 @@ export const nativeEvents = ({ engine, auth }: SurfaceContext, sse: { clients: n
       // A stream stays open for as long as the client listens; pings keep proxies from closing it.
       server?.timeout(request, 0);
       const jobId = query.job;
+      // A stream narrowed to a job nobody can see would only ever be silent: that job is 404.
+      if (jobId !== undefined) visibleRecord(engine, principal, jobId);
       const withChildren = query.children === "true";
       const namespace = query.namespace;
       const matches = (job: { id: string; parentId: string | null; namespace: string }) =>
@@ -76,9 +80,10 @@ export const nativeEvents = ({ engine, auth }: SurfaceContext, sse: { clients: n
     },
     {
       query: t.Object({
-        job: t.Optional(t.String({ maxLength: 100 })),
-        children: t.Optional(t.String({ maxLength: 5 })),
-        namespace: t.Optional(t.String({ maxLength: 100 })),
+        job: t.Optional(t.String({ maxLength: 100, description: "only this job (404 when there is no such job)" })),
+        children: t.Optional(t.Union([t.Literal("true"), t.Literal("false")], { description: "with `job`: its direct children too" })),
+        namespace: t.Optional(NamespaceSchema),
+        access_token: t.Optional(t.String({ maxLength: 1000, description: "the bearer token, for EventSource (which cannot send headers)" })),
       }),
       detail: { summary: "Live events (SSE)", description: "transition, progress and created events as JSON." },
     },

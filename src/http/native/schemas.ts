@@ -9,6 +9,8 @@ export const BackoffSchema = t.Object(
   { additionalProperties: false },
 );
 
+export const NamespaceSchema = t.String({ minLength: 1, maxLength: 100, pattern: "^[A-Za-z0-9_.:\\-]+$" });
+
 export const JobSpecSchema = t.Recursive(
   (This) =>
     t.Object(
@@ -16,7 +18,7 @@ export const JobSpecSchema = t.Recursive(
         type: t.String({ minLength: 1, maxLength: 100, description: "the job kind, or an external worker queue" }),
         kind: t.Optional(t.String({ minLength: 1, maxLength: 100, description: "the built-in kind that does the work, when it differs from type" })),
         description: t.Optional(t.String({ maxLength: 1000 })),
-        namespace: t.Optional(t.String({ minLength: 1, maxLength: 100, pattern: "^[A-Za-z0-9_.:\\-]+$" })),
+        namespace: t.Optional(NamespaceSchema),
         input: t.Optional(t.Unknown()),
         resources: t.Optional(t.Array(t.String({ maxLength: 2000 }), { maxItems: 100 })),
         children: t.Optional(t.Array(This, { maxItems: 1000 })),
