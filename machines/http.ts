@@ -1,7 +1,9 @@
 /**
  * The `http` kind: one HTTP request whose response becomes the result. 5xx answers and transport
  * errors (timeouts included) fail the attempt as retryable; other answers succeed with
- * `{ status, headers, body }`. The request itself is the `request` actor, provided by the engine.
+ * `{ status, headers, body }`. The request itself is the `request` actor, provided by the engine; when
+ * it fails with an `HttpRequestError` (a refusal by policy, a name that did not resolve), that error's
+ * code and retryability are kept, so a refusal that no retry can change ends the job at once.
  */
 import { fromPromise, sendParent, setup, type DoneActorEvent, type ErrorActorEvent } from "xstate";
 import type { WorkCommand } from "./job.ts";
@@ -14,6 +16,18 @@ export interface HttpRequestInput {
   headers?: Record<string, string>;
   body?: unknown;
   timeoutMs?: number;
+}
+
+/** A failure of the request that knows its own code and whether another attempt could succeed. */
+export class HttpRequestError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly retryable: boolean,
+  ) {
+    super(message);
+    this.name = "HttpRequestError";
+  }
 }
 
 export interface HttpResponseValue {
@@ -47,6 +61,9 @@ export const httpMachine = setup({
     }),
     reportError: sendParent(({ event }) => {
       const error = (event as unknown as ErrorActorEvent).error;
+      if (error instanceof HttpRequestError) {
+        return { type: "job.fail", error: { code: error.code, message: error.message }, retryable: error.retryable };
+      }
       const message = error instanceof Error ? error.message : "request failed";
       return { type: "job.fail", error: { code: "HTTP_ERROR", message }, retryable: true };
     }),

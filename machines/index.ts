@@ -52,9 +52,15 @@ const checkScript = (input: unknown): string | null => {
   return null;
 };
 
+// A header name is an RFC 9110 token; a value may not hold NUL, CR or LF, nor anything past Latin-1
+// (fetch would throw on either at run time, after the job was accepted).
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const BAD_HEADER_VALUE = /[\0\r\n]|[^\0-\xff]/;
+const MAX_HTTP_TIMEOUT_MS = 86_400_000;
+
 const checkHttp = (input: unknown): string | null => {
-  if (!input || typeof input !== "object") return "http input must be an object with a url";
-  const { url, method } = input as { url?: unknown; method?: unknown };
+  if (!input || typeof input !== "object" || Array.isArray(input)) return "http input must be an object with a url";
+  const { url, method, headers, body, timeoutMs } = input as Record<string, unknown>;
   if (typeof url !== "string") return "url must be a string";
   try {
     const parsed = new URL(url);
@@ -62,7 +68,19 @@ const checkHttp = (input: unknown): string | null => {
   } catch {
     return "url is not a valid URL";
   }
-  if (method !== undefined && (typeof method !== "string" || !/^[A-Za-z]{1,16}$/.test(method))) return "method is not valid";
+  if (method !== undefined && (typeof method !== "string" || !/^[A-Za-z]{1,16}$/.test(method))) return "method must be 1-16 letters (GET, POST…)";
+  if (headers !== undefined) {
+    if (!headers || typeof headers !== "object" || Array.isArray(headers)) return "headers must be an object of header names to strings";
+    for (const [name, value] of Object.entries(headers)) {
+      if (!HEADER_NAME.test(name)) return `headers: ${JSON.stringify(name)} is not a valid header name`;
+      if (typeof value !== "string") return `headers.${name} must be a string`;
+      if (BAD_HEADER_VALUE.test(value)) return `headers.${name} must not hold NUL, CR, LF or characters past U+00FF`;
+    }
+  }
+  const verb = typeof method === "string" ? method.toUpperCase() : "GET";
+  if (body !== undefined && body !== null && (verb === "GET" || verb === "HEAD")) return `body is not allowed with ${verb} (use POST, PUT…)`;
+  if (timeoutMs !== undefined && (typeof timeoutMs !== "number" || !Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > MAX_HTTP_TIMEOUT_MS))
+    return `timeoutMs must be 1..${MAX_HTTP_TIMEOUT_MS} ms`;
   return null;
 };
 
@@ -103,7 +121,7 @@ export { backoffDelay, JOB_MACHINE_VERSION, jobMachine } from "./job.ts";
 export type { ChildEnd, JobContext, JobEvent, JobInput, PromptValue, WorkCommand } from "./job.ts";
 export type { ScriptInput, ScriptStep } from "./script.ts";
 export type { HttpRequestInput, HttpResponseValue } from "./http.ts";
-export { httpMachine } from "./http.ts";
+export { HttpRequestError, httpMachine } from "./http.ts";
 export { scriptMachine } from "./script.ts";
 export { externalMachine } from "./external.ts";
 export {

@@ -2,6 +2,7 @@ import { createActor, fromPromise, type AnyActorLogic, type AnyStateMachine } fr
 import {
   BUILT_IN_KINDS,
   externalKind,
+  HttpRequestError,
   httpMachine,
   JOB_MACHINE_VERSION,
   jobMachine,
@@ -9,15 +10,35 @@ import {
   type HttpResponseValue,
   type KindDefinition,
 } from "../../machines/index.ts";
+import { UnresolvedHostError } from "../net/outbound.ts";
 
 export type HttpClient = (request: HttpRequestInput, signal: AbortSignal) => Promise<HttpResponseValue>;
 
-/** The default HTTP client for the `http` kind: a fetch with a timeout and the abort signal. */
+const unresolved = (host: string) => new HttpRequestError("HTTP_UNRESOLVED", `host name did not resolve: ${host}`, true);
+
+/** Throws unless the policy lets jobd call `url`: a refusal as final, a name it could not resolve as retryable. */
+async function checkOutbound(allow: (url: URL) => Promise<boolean>, url: URL): Promise<void> {
+  let allowed: boolean;
+  try {
+    allowed = await allow(url);
+  } catch (e) {
+    if (e instanceof UnresolvedHostError) throw unresolved(e.host);
+    throw e;
+  }
+  // The policy depends on jobd's flags alone, so another attempt would be refused the same way.
+  if (!allowed) throw new HttpRequestError("HTTP_NOT_ALLOWED", `address not allowed by --allow-outbound: ${url.host}`, false);
+}
+
+/**
+ * The default HTTP client for the `http` kind: a fetch with a timeout and the abort signal. A name
+ * that does not resolve is `HTTP_UNRESOLVED` (retryable: DNS answers change, and a resolver outage
+ * looks the same), whether the policy or fetch found it out.
+ */
 export const fetchClient =
   (allow: (url: URL) => Promise<boolean>): HttpClient =>
   async (request, signal) => {
     const url = new URL(request.url);
-    if (!(await allow(url))) throw new Error(`address not allowed by --allow-outbound: ${url.host}`);
+    await checkOutbound(allow, url);
     const timeout = AbortSignal.timeout(request.timeoutMs ?? 30_000);
     const body =
       request.body === undefined || request.body === null
@@ -31,6 +52,8 @@ export const fetchClient =
       body,
       signal: AbortSignal.any([signal, timeout]),
       redirect: "manual",
+    }).catch((e: unknown) => {
+      throw (e as { code?: unknown } | null)?.code === "ENOTFOUND" ? unresolved(url.hostname) : e;
     });
     const text = await response.text();
     let parsed: unknown = text;

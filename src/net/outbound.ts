@@ -6,9 +6,19 @@ import { isIP } from "node:net";
  * - `loopback`, `private`: those ranges;
  * - `*`: anything;
  * - a host name (`api.example.com`), a suffix (`*.example.com`), an IP or a CIDR (`10.1.0.0/16`).
- * Host names are resolved and every address they resolve to must be allowed.
+ * Host names are resolved and every address they resolve to must be allowed. A name the policy must
+ * resolve but cannot is neither allowed nor refused: the policy rejects with `UnresolvedHostError`, so
+ * callers can tell "no such name" from a refusal.
  */
 export type OutboundPolicy = (url: URL) => Promise<boolean>;
+
+/** A host name that did not resolve to any address (no such name, or the resolver failed). */
+export class UnresolvedHostError extends Error {
+  constructor(readonly host: string) {
+    super(`host name did not resolve: ${host}`);
+    this.name = "UnresolvedHostError";
+  }
+}
 
 type Range = { v: 4 | 6; bits: bigint; prefix: number };
 
@@ -81,11 +91,16 @@ export function outboundPolicy(
     (entries.includes("loopback") && isLoopback(ip)) ||
     (entries.includes("private") && isPrivate(ip)) ||
     (entries.includes("public") && !isLoopback(ip) && !isPrivate(ip));
+  const byAddress = ranges.length > 0 || entries.some((e) => ["public", "loopback", "private"].includes(e));
   return async (url: URL) => {
     if (url.protocol !== "http:" && url.protocol !== "https:") return false;
     const host = url.hostname.replace(/^\[|\]$/g, "").toLowerCase();
     if (hosts.some((h) => (h.startsWith("*.") ? host.endsWith(h.slice(1)) : host === h.toLowerCase()))) return true;
-    const addresses = isIP(host) ? [host] : await resolve(host).catch(() => [] as string[]);
-    return addresses.length > 0 && addresses.every(ipAllowed);
+    if (isIP(host)) return ipAllowed(host);
+    // Entries that are all names allow no address, so any other name is refused without a lookup.
+    if (!byAddress) return false;
+    const addresses = await resolve(host).catch(() => [] as string[]);
+    if (addresses.length === 0) throw new UnresolvedHostError(host);
+    return addresses.every(ipAllowed);
   };
 }
