@@ -1,6 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { JobdError } from "../errors.ts";
-import { canSee, canWrite, LOCAL_ADMIN, type Principal } from "./principal.ts";
+import { canSee, canWrite, LOCAL_ADMIN, requireDistinctTokens, type Principal } from "./principal.ts";
 
 /** The credential forms a surface accepts, in the order it looks for them. */
 export type CredentialForm = "bearer" | "basic" | "x-auth-token" | "sid" | "access-token";
@@ -27,7 +27,9 @@ export class Authenticator {
   private readonly principals: { digest: Buffer; principal: Principal }[];
   private readonly sessions = new Map<string, { principal: Principal; expiresAt: number }>();
 
+  /** Throws when two principals share a token (see requireDistinctTokens). */
   constructor(principals: Principal[]) {
+    requireDistinctTokens(principals);
     this.principals = principals.map((principal) => ({ digest: digest(principal.token), principal }));
   }
 

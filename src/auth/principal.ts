@@ -29,6 +29,25 @@ export function visibleNamespaces(principal: Principal): string[] | undefined {
 
 const ROLES: Role[] = ["read", "write", "admin"];
 
+/**
+ * Throws when two principals hold the same token: the token would act as whichever came last. The
+ * message names the principals, never the token (startup errors end up in logs).
+ */
+export function requireDistinctTokens(principals: readonly Principal[]): void {
+  const seen = new Map<string, Principal>();
+  for (const principal of principals) {
+    const first = seen.get(principal.token);
+    if (first) {
+      // `--token` adds a principal named "admin": say so, since that name is in no file.
+      const hint = first.name === "admin" || principal.name === "admin" ? ' (--token is the principal "admin")' : "";
+      throw new Error(
+        `principals ${JSON.stringify(first.name)} and ${JSON.stringify(principal.name)} have the same token${hint}; each principal needs its own`,
+      );
+    }
+    seen.set(principal.token, principal);
+  }
+}
+
 /** Parses the JSON of `--tokens FILE`; throws with a message naming the bad entry. */
 export function parseTokens(text: string): Principal[] {
   let raw: unknown;
@@ -39,6 +58,7 @@ export function parseTokens(text: string): Principal[] {
   }
   if (!Array.isArray(raw)) throw new Error("tokens file must hold a JSON array");
   const names = new Set<string>();
+  const tokens = new Map<string, number>();
   return raw.map((entry, i) => {
     const e = entry as Partial<Record<keyof Principal, unknown>>;
     if (!e || typeof e !== "object") throw new Error(`tokens[${i}] must be an object`);
@@ -46,6 +66,9 @@ export function parseTokens(text: string): Principal[] {
     if (names.has(e.name)) throw new Error(`tokens[${i}].name ${JSON.stringify(e.name)} is used twice`);
     names.add(e.name);
     if (typeof e.token !== "string" || e.token.length < 16) throw new Error(`tokens[${i}].token must be at least 16 characters`);
+    const twin = tokens.get(e.token);
+    if (twin !== undefined) throw new Error(`tokens[${i}].token is the same as tokens[${twin}].token; each principal needs its own`);
+    tokens.set(e.token, i);
     if (!ROLES.includes(e.role as Role)) throw new Error(`tokens[${i}].role must be read, write or admin`);
     const ns = e.namespaces;
     const namespaces =

@@ -58,6 +58,13 @@ describe("jobd migrate", () => {
     expect(userVersion(db)).toBe(999);
   });
 
+  test("--data-dir DIR means DIR/jobd.db, as for serve", async () => {
+    const dataDir = join(dir, "migrate-data");
+    const r = await cli(["migrate", "--data-dir", dataDir]);
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toBe(`created ${join(dataDir, "jobd.db")} at schema ${LATEST}`);
+  });
+
   test("bad flags exit 2", async () => {
     expect((await cli(["migrate", "--db", ":memory:"])).code).toBe(2);
     expect((await cli(["migrate", "extra"])).code).toBe(2);
@@ -122,6 +129,32 @@ describe("jobd backup", () => {
     expect(r.stderr).toContain("no database");
     expect(existsSync(join(dir, "nope.db"))).toBe(false);
     expect((await cli(["backup"])).code).toBe(2);
+  });
+
+  test("--data-dir DIR (or JOBD_DATA_DIR) backs up DIR/jobd.db, as serve would open it; --db still wins", async () => {
+    const dataDir = join(dir, "data");
+    const db = join(dataDir, "jobd.db");
+    expect((await cli(["migrate", "--db", db])).code).toBe(0);
+    const help = await cli(["backup", "--help"]);
+    expect(help.stdout).toContain("--data-dir DIR");
+
+    const byFlag = await cli(["backup", join(dir, "by-flag.db"), "--data-dir", dataDir, "--json"]);
+    expect(byFlag.stderr).toBe("");
+    expect(byFlag.code).toBe(0);
+    expect(JSON.parse(byFlag.stdout)).toMatchObject({ db, schema: LATEST });
+
+    const byEnv = await cli(["backup", join(dir, "by-env.db"), "--json"], { env: { JOBD_DATA_DIR: dataDir } });
+    expect(byEnv.code).toBe(0);
+    expect(JSON.parse(byEnv.stdout)).toMatchObject({ db });
+
+    const other = join(dir, "elsewhere.db");
+    const both = await cli(["backup", join(dir, "by-db.db"), "--data-dir", join(dir, "nothing-here"), "--db", other]);
+    expect(both.code).toBe(3);
+    expect(both.stderr).toContain(`no database at ${other}`);
+
+    const empty = await cli(["backup", join(dir, "empty.db"), "--data-dir", ""]);
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toContain("--data-dir must not be empty");
   });
 
   test("a PATH that cannot be written exits 4 and leaves nothing behind", async () => {
