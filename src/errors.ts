@@ -4,6 +4,7 @@
  */
 export type ErrorCode =
   | "BAD_REQUEST"
+  | "UNSUPPORTED_MEDIA_TYPE"
   | "NOT_FOUND"
   | "CONFLICT"
   | "NOTHING_ASKED"
@@ -17,6 +18,7 @@ export type ErrorCode =
 
 const STATUS: Record<ErrorCode, number> = {
   BAD_REQUEST: 400,
+  UNSUPPORTED_MEDIA_TYPE: 415,
   NOT_FOUND: 404,
   CONFLICT: 409,
   NOTHING_ASKED: 400,

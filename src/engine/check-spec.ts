@@ -1,5 +1,6 @@
 import { JobdError } from "../errors.ts";
 import type { Backoff, JobSpec } from "../job-view.ts";
+import { MAX_JSON_DEPTH, nestsDeeperThan } from "../json-depth.ts";
 import type { KindRegistry } from "./kinds.ts";
 
 export const DEFAULT_BACKOFF: Backoff = { type: "exponential", delayMs: 1000, maxDelayMs: 300_000 };
@@ -19,6 +20,7 @@ export function checkSpec(spec: JobSpec, kinds: KindRegistry): void {
       throw bad(`${path}type must be 1-100 letters, digits or _ . : -`);
     }
     if (s.kind !== undefined && !kinds.isBuiltIn(s.kind)) throw bad(`${path}kind ${JSON.stringify(s.kind)} is not a built-in kind`);
+    if (nestsDeeperThan(s.input)) throw bad(`${path}input nests deeper than ${MAX_JSON_DEPTH} levels`);
     const reason = kinds.get(s.kind ?? s.type).checkInput(s.input);
     if (reason) throw bad(`${path}input: ${reason}`);
     if (s.runAt !== undefined && !Number.isFinite(s.runAt)) throw bad(`${path}runAt must be a time in ms`);

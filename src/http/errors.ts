@@ -13,6 +13,9 @@ export interface SafeError {
  */
 export function toSafeError(code: string | number, error: unknown, log: (e: unknown) => void = () => {}): SafeError {
   if (error instanceof JobdError) return { status: error.status, code: error.code, message: error.message };
+  // Elysia wraps whatever a body parser throws in its ParseError; jobd's own parser throws JobdErrors.
+  const cause = (error as { cause?: unknown } | null)?.cause;
+  if (code === "PARSE" && cause instanceof JobdError) return { status: cause.status, code: cause.code, message: cause.message };
   switch (code) {
     case "VALIDATION":
       return { status: 400, code: "BAD_REQUEST", message: validationMessage(error) };

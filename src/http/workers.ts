@@ -3,6 +3,7 @@ import { visibleNamespaces, type Principal } from "../auth/index.ts";
 import { Leases, LEASE_LIMITS } from "../engine/index.ts";
 import type { JobSpec } from "../job-view.ts";
 import type { SurfaceContext } from "./context.ts";
+import { parseJsonBody } from "./json-body.ts";
 import { requireNamespace, visibleRecord } from "./native/access.ts";
 import { ErrorSchema, IdParams, JobSpecSchema } from "./native/schemas.ts";
 
@@ -137,6 +138,7 @@ export const workerApi = (ctx: SurfaceContext, leases = new Leases(ctx.engine, c
       },
       {
         body: LeaseBody,
+        parse: parseJsonBody,
         detail: detail(
           "Lease queued jobs",
           "Takes up to `max` queued jobs of the given types (highest priority, then oldest) and starts them. " +
@@ -155,6 +157,7 @@ export const workerApi = (ctx: SurfaceContext, leases = new Leases(ctx.engine, c
       {
         params: IdParams,
         body: HeartbeatBody,
+        parse: parseJsonBody,
         detail: detail(
           "Keep a lease, report progress",
           "Extends the lease by `leaseMs` from now and records progress and message when given. The answer " +
@@ -182,6 +185,7 @@ export const workerApi = (ctx: SurfaceContext, leases = new Leases(ctx.engine, c
       {
         params: IdParams,
         body: PromptBody,
+        parse: parseJsonBody,
         detail: detail(
           "Ask a question and wait for the answer",
           "The job moves to `waiting` with the prompt until someone answers (or the deadline takes the default " +
@@ -206,6 +210,7 @@ export const workerApi = (ctx: SurfaceContext, leases = new Leases(ctx.engine, c
       {
         params: IdParams,
         body: WaitAnswerBody,
+        parse: parseJsonBody,
         detail: detail("Wait for a prompt's answer", "Long poll for the answer to a prompt asked before, by its index."),
         response: errors,
       },
@@ -222,6 +227,7 @@ export const workerApi = (ctx: SurfaceContext, leases = new Leases(ctx.engine, c
       {
         params: IdParams,
         body: ChildrenBody,
+        parse: parseJsonBody,
         detail: detail(
           "Create sub-jobs",
           "Creates sub-jobs under the leased job. Completing the job then waits for them; the failure policy " +
@@ -236,6 +242,7 @@ export const workerApi = (ctx: SurfaceContext, leases = new Leases(ctx.engine, c
     }, {
       params: IdParams,
       body: CompleteBody,
+      parse: parseJsonBody,
       detail: detail(
         "Complete the job",
         "Stores the result and ends the lease. The job succeeds, or waits for its unfinished sub-jobs first.",
@@ -248,6 +255,7 @@ export const workerApi = (ctx: SurfaceContext, leases = new Leases(ctx.engine, c
     }, {
       params: IdParams,
       body: FailBody,
+      parse: parseJsonBody,
       detail: detail(
         "Fail the attempt",
         "Ends the lease. The job goes back to the queue (after its backoff) while attempts remain and " +
@@ -261,6 +269,7 @@ export const workerApi = (ctx: SurfaceContext, leases = new Leases(ctx.engine, c
     }, {
       params: IdParams,
       body: LeaseOnly,
+      parse: parseJsonBody,
       detail: detail("Acknowledge a cancel", "The worker stopped after a cancel request: the job ends `canceled`."),
       response: errors,
     });

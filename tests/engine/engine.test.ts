@@ -47,6 +47,21 @@ describe("engine", () => {
     expect(engine.count({ limit: 10 })).toBe(0);
   });
 
+  test("input nested deeper than 100 levels is refused by every surface's create (the engine checks it)", async () => {
+    const { engine } = setup();
+    const nest = (n: number): unknown => (n === 0 ? 1 : [nest(n - 1)]);
+    await expect(engine.create({ type: "script", input: { steps: [], x: nest(20_000) } })).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+      message: "input nests deeper than 100 levels",
+    });
+    await expect(engine.create({ type: "script", children: [{ type: "script", input: nest(101) }] })).rejects.toMatchObject({
+      message: "children[0].input nests deeper than 100 levels",
+    });
+    expect(engine.count({ limit: 10 })).toBe(0);
+    const deepest = await engine.create({ type: "script", input: { steps: [], x: nest(99) } });
+    expect(engine.get(deepest.id)?.state).toBe("succeeded");
+  });
+
   test("a job waiting on a prompt is passivated and woken by the answer", async () => {
     const { engine } = setup({ keepIdle: 0 });
     const job = await engine.create({ type: "script", input: steps({ prompt: "Go?", buttons: ["Yes", "No"] }, { progress: 50 }) });

@@ -113,6 +113,37 @@ eachTarget("native API", (target) => {
     expect(byState.jobs).toHaveLength(3);
   });
 
+  test("bodies: JSON at most 100 levels deep, whatever it is declared as; a form or multipart is 415", async () => {
+    const post = (path: string, body: string, type?: string) =>
+      target().fetch(path, { method: "POST", headers: type ? { "content-type": type } : {}, body });
+    const nested = (n: number) => `{"type":"script","input":{"steps":[],"x":${"[".repeat(n)}${"]".repeat(n)}}}`;
+    for (const [path, body] of [
+      ["/api/v1/jobs", "[".repeat(30_000) + "]".repeat(30_000)],
+      ["/api/v1/jobs", nested(30_000)],
+      ["/api/v1/jobs", nested(99)],
+      ["/api/v1/workers/lease", `{"types":["x"],"worker":${"[".repeat(5000)}${"]".repeat(5000)}}`],
+    ] as const) {
+      const res = await post(path, body, "application/json");
+      expect(res.status).toBe(400);
+      expect(await res.json()).toEqual({ error: { code: "BAD_REQUEST", message: "the body nests deeper than 100 levels" } });
+    }
+    // 98 levels inside a body two levels deep: the deepest that is taken, and it reads back.
+    const deepest = await post("/api/v1/jobs", nested(98), "application/json");
+    expect(deepest.status).toBe(201);
+    const made = (await deepest.json()) as JobView;
+    expect((await target().fetch(`/api/v1/jobs/${made.id}`)).status).toBe(200);
+    for (const type of [undefined, "text/plain", "application/vnd.api+json; charset=utf-8"]) {
+      expect((await post("/api/v1/jobs", '{"type":"script"}', type)).status).toBe(201);
+    }
+    for (const [body, type] of [["type=script", "application/x-www-form-urlencoded"], ["--b\r\n", "multipart/form-data; boundary=b"]]) {
+      const res = await post("/api/v1/jobs", body as string, type);
+      expect(res.status).toBe(415);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe("UNSUPPORTED_MEDIA_TYPE");
+    }
+    const broken = await post("/api/v1/jobs", '{"type":', "application/json");
+    expect(broken.status).toBe(400);
+  });
+
   test("Idempotency-Key returns the same job", async () => {
     const a = await target().createJob({ type: "script" }, { "idempotency-key": "order-42" });
     const b = await target().createJob({ type: "script" }, { "idempotency-key": "order-42" });

@@ -2,6 +2,7 @@ import { Elysia, t } from "elysia";
 import { JobdError, notFound } from "../../errors.ts";
 import { JOB_STATES, type JobState, type JobSpec, type JobView } from "../../job-view.ts";
 import type { SurfaceContext } from "../context.ts";
+import { parseJsonBody } from "../json-body.ts";
 import { JsonMemo } from "../json-memo.ts";
 import { synchronousRoutes } from "../synchronous.ts";
 import { listScope, requireNamespace, visibleForCommand, visibleJob, visibleRecord } from "./access.ts";
@@ -42,6 +43,7 @@ export const nativeJobs = ({ engine, auth }: SurfaceContext) => {
       },
       {
         body: JobSpecSchema,
+        parse: parseJsonBody,
         detail: {
           summary: "Create a job",
           description:
@@ -112,6 +114,7 @@ export const nativeJobs = ({ engine, auth }: SurfaceContext) => {
       {
       params: IdParams,
       body: AnswerSchema,
+      parse: parseJsonBody,
       detail: {
         summary: "Answer the open prompt",
         description: "400 when nothing is asked or the button index is out of range; nothing changes then.",
