@@ -5,7 +5,7 @@ import { seedDemo } from "../demo.ts";
 import { Engine } from "../engine/index.ts";
 import { createApp } from "../http/app.ts";
 import { createLogger } from "../log.ts";
-import { Authenticator, parseTokens, type Principal } from "../auth/index.ts";
+import { Authenticator, parseTokens, requireDistinctTokens, type Principal } from "../auth/index.ts";
 import { outboundPolicy } from "../net/outbound.ts";
 import { reapChildrenIfInit } from "../pid1.ts";
 import { readFileSync } from "node:fs";
@@ -36,6 +36,8 @@ function loadPrincipals(config: Config): Principal[] {
     if (config.token.length < 16) throw new Error("--token must be at least 16 characters");
     principals.push({ name: "admin", token: config.token, namespaces: "*", role: "admin" });
   }
+  // Here as well as in the Authenticator: refused before the database is opened or created.
+  requireDistinctTokens(principals);
   return principals;
 }
 

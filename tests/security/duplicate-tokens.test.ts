@@ -3,7 +3,7 @@
  * file): it would act as whichever entry came last. The refusal names the entries, never the token.
  */
 import { afterAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BINARY } from "../helpers/target.ts";
@@ -41,10 +41,13 @@ describe("a token shared by two principals [binary]", () => {
 
   test("--token equal to an entry of --tokens: exit 2, both principals named, the token not printed", async () => {
     const file = tokensFile("one.json", [{ name: "grafana", token: SHARED, role: "read" }]);
-    const r = await serve(["--tokens", file, "--token", SHARED]);
+    const db = join(dir, "never", "jobd.db");
+    const r = await serve(["--tokens", file, "--token", SHARED, "--db", db]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('principals "grafana" and "admin" have the same token');
     expect(r.stderr + r.stdout).not.toContain(SHARED);
+    // Refused before the database is opened (or created).
+    expect(existsSync(db)).toBe(false);
   });
 
   test("serve --help gives the tokens' minimum length and that they must differ", async () => {
