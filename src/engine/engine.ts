@@ -529,9 +529,10 @@ export class Engine {
     created.push({ ...record });
     this.recent.set(id, record);
     this.armIfEarlier(record.deadlineAt);
-    // The parent's machine already knows its children's ids; each child is a job of its own.
+    // The parent's machine already knows its children's ids; each child is a job of its own, in its
+    // parent's namespace unless its spec names another (the surfaces check the caller may use it).
     (spec.children ?? []).forEach((child, i) => {
-      const childSpec = { ...child, namespace: record.namespace };
+      const childSpec = { ...child, namespace: child.namespace ?? record.namespace };
       this.insertTree(childSpec, id, { owner: options.owner ?? null }, created, childIds[i]);
     });
     if (startsNow) this.effects.push(() => this.tryStart(id));

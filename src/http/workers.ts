@@ -4,7 +4,7 @@ import { Leases, LEASE_LIMITS } from "../engine/index.ts";
 import type { JobSpec } from "../job-view.ts";
 import type { SurfaceContext } from "./context.ts";
 import { parseJsonBody } from "./json-body.ts";
-import { requireNamespace, visibleRecord } from "./native/access.ts";
+import { requireTreeNamespaces, visibleRecord } from "./native/access.ts";
 import { ErrorSchema, IdParams, JobSpecSchema } from "./native/schemas.ts";
 
 const LeaseId = t.String({ minLength: 1, maxLength: 100, description: "the lease id the lease call returned" });
@@ -115,8 +115,9 @@ export const workerApi = (ctx: SurfaceContext, leases = new Leases(ctx.engine, c
   const { engine, auth } = ctx;
   /** Worker calls write: the caller must see the job (404 otherwise, as for an unknown id) and may write. */
   const mayWork = (principal: Principal, id: string) => {
-    visibleRecord(engine, principal, id);
+    const record = visibleRecord(engine, principal, id);
     auth.requireWrite(principal);
+    return record;
   };
   return new Elysia({ name: "workers", prefix: "/api/v1/workers", detail: { tags: ["workers"] } })
     // derive runs before validation: a caller without credentials learns nothing about the body.
@@ -218,8 +219,8 @@ export const workerApi = (ctx: SurfaceContext, leases = new Leases(ctx.engine, c
     .post(
       "/jobs/:id/children",
       async ({ params, body, set, principal }) => {
-        mayWork(principal, params.id);
-        for (const spec of body.jobs) if (spec.namespace !== undefined) requireNamespace(principal, spec.namespace);
+        const parent = mayWork(principal, params.id);
+        for (const spec of body.jobs) requireTreeNamespaces(principal, spec as JobSpec, parent.namespace);
         const jobs = await leases.addChildren(params.id, body.lease, body.jobs as JobSpec[]);
         set.status = 201;
         return { jobs };

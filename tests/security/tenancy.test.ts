@@ -66,6 +66,35 @@ eachTarget(
       expect(entry?.namespace).toBe("nsb");
     });
 
+    test("a sub-job is in its parent's namespace unless its spec names another the token may use", async () => {
+      const t = target();
+      const post = (body: unknown, who: Record<string, string>) =>
+        t.fetch("/api/v1/jobs", { method: "POST", headers: { "content-type": "application/json", ...who }, body: JSON.stringify(body) });
+      const tree = {
+        type: "script",
+        namespace: "nsa",
+        input: SLEEP,
+        children: [
+          { type: "script", input: SLEEP, children: [{ type: "script", input: SLEEP }] },
+          { type: "script", namespace: "nsb", input: SLEEP, children: [{ type: "script", input: SLEEP }] },
+        ],
+      };
+      const made = await json<JobView>(await post(tree, admin));
+      const [kept, moved] = made.children as [string, string];
+      const view = async (id: string) => json<JobView>(await t.fetch(`/api/v1/jobs/${id}`, { headers: admin }));
+      expect((await view(kept)).namespace).toBe("nsa");
+      expect((await view((await view(kept)).children[0] as string)).namespace).toBe("nsa");
+      expect((await view(moved)).namespace).toBe("nsb");
+      expect((await view((await view(moved)).children[0] as string)).namespace).toBe("nsb");
+      // writer-a may use nsa only: a sub-job in nsb, at any depth, refuses the whole tree.
+      const before = (await json<{ jobs: unknown[] }>(await t.fetch("/api/v1/jobs?limit=1000", { headers: admin }))).jobs.length;
+      const nested = { type: "script", namespace: "nsa", children: [{ type: "script", children: [{ type: "script", namespace: "nsb" }] }] };
+      const refused = await post(nested, bearer(token("writer-a")));
+      expect(refused.status).toBe(403);
+      expect((await json<{ jobs: unknown[] }>(await t.fetch("/api/v1/jobs?limit=1000", { headers: admin }))).jobs.length).toBe(before);
+      await t.fetch(`/api/v1/jobs/${made.id}/cancel`, { method: "POST", headers: admin });
+    });
+
     test("lists show only the token's namespaces, on every listing surface", async () => {
       const t = target();
       const reader = token("reader-a");

@@ -2,7 +2,7 @@ import type { Principal } from "../../auth/index.ts";
 import { canSee, visibleNamespaces } from "../../auth/index.ts";
 import type { Engine } from "../../engine/index.ts";
 import { JobdError, notFound } from "../../errors.ts";
-import type { JobView } from "../../job-view.ts";
+import type { JobSpec, JobView } from "../../job-view.ts";
 import type { JobRecord } from "../../store/index.ts";
 
 /** A job the principal may see, or the same 404 an unknown id gets (its existence stays hidden). */
@@ -37,4 +37,14 @@ export function listScope(principal: Principal, asked: string | undefined): { na
 
 export function requireNamespace(principal: Principal, namespace: string): void {
   if (!canSee(principal, namespace)) throw new JobdError("FORBIDDEN", `this token may not use namespace ${JSON.stringify(namespace)}`);
+}
+
+/**
+ * The same for a whole job tree: a sub-job is in its parent's namespace unless its spec names
+ * another, and every namespace the tree names must be one the token may use.
+ */
+export function requireTreeNamespaces(principal: Principal, spec: JobSpec, inherited: string): void {
+  const namespace = spec.namespace ?? inherited;
+  requireNamespace(principal, namespace);
+  for (const child of spec.children ?? []) requireTreeNamespaces(principal, child, namespace);
 }

@@ -5,7 +5,7 @@ import type { SurfaceContext } from "../context.ts";
 import { parseJsonBody } from "../json-body.ts";
 import { JsonMemo } from "../json-memo.ts";
 import { synchronousRoutes } from "../synchronous.ts";
-import { listScope, requireNamespace, visibleForCommand, visibleJob, visibleRecord } from "./access.ts";
+import { listScope, requireTreeNamespaces, visibleForCommand, visibleJob, visibleRecord } from "./access.ts";
 import { AnswerSchema, ErrorSchema, IdParams, JobSpecSchema, ListQuery } from "./schemas.ts";
 
 const MAX_WAIT_MS = 60_000;
@@ -32,7 +32,7 @@ export const nativeJobs = ({ engine, auth }: SurfaceContext) => {
       // The one header is read from the request: naming `headers` would make Elysia copy them all.
       async ({ body, request, principal }) => {
         auth.requireWrite(principal);
-        requireNamespace(principal, body.namespace ?? "default");
+        requireTreeNamespaces(principal, body as JobSpec, "default");
         const key = request.headers.get("idempotency-key");
         if (key !== null && (key.length === 0 || key.length > 200)) {
           throw new JobdError("BAD_REQUEST", "Idempotency-Key must be 1-200 characters");
