@@ -403,6 +403,20 @@ eachTarget("arango dialect: jobd's choices", (target: T) => {
     await expectEnvelope(await t.fetch("/_admin/sleep?duration=-1"), 400, BAD_PARAMETER);
   });
 
+  test("/_admin/sleep takes a plain decimal duration only; anything else is 400 bad parameter", async () => {
+    const t = target();
+    for (const bad of ["0x1", "0b1", "0o1", "1e0", "+1", "-0", " 1", "1 ", "Infinity", "NaN", "", ".", "1,5", "300.5", "301"]) {
+      const res = await t.fetch(`/_admin/sleep?duration=${encodeURIComponent(bad)}`);
+      expect({ bad, status: res.status }).toEqual({ bad, status: 400 });
+      expect(await res.json()).toEqual(BAD_PARAMETER);
+    }
+    for (const good of ["0", "0.0", "00", ".0", "0.", "0.05"]) {
+      const res = await t.fetch(`/_admin/sleep?duration=${good}`);
+      expect({ good, status: res.status }).toEqual({ good, status: 200 });
+      expect(await res.json()).toEqual({ error: false, code: 200, duration: Number(good) });
+    }
+  });
+
   test("a job id of another kind is not an arango job", async () => {
     const t = target();
     const job = await t.createJob({ type: "script", input: { steps: [] } });
@@ -677,15 +691,22 @@ eachTarget(
       expect((await target().fetch("/_api/job/done")).status).toBe(401);
     });
 
-    test("a read-only token may list but not queue, fetch or delete; bearer tokens work too", async () => {
-      await expectEnvelope(await as("reader", "/_api/version", { method: "PUT", headers: { "x-arango-async": "store" } }), 403, {
-        error: true,
-        code: 403,
-        errorNum: 11,
-        errorMessage: "forbidden",
-      });
+    test("a read-only token may list but not queue, fetch, cancel or delete: 403 whatever the id; bearer works too", async () => {
+      const FORBIDDEN = { error: true, code: 403, errorNum: 11, errorMessage: "forbidden" };
+      await expectEnvelope(await as("reader", "/_api/version", { method: "PUT", headers: { "x-arango-async": "store" } }), 403, FORBIDDEN);
       expect((await as("reader", "/_api/job/done")).status).toBe(200);
       expect((await as("reader", "/_api/job/all", { method: "DELETE" })).status).toBe(403);
+      // The check comes before the lookup: alice's job, an unknown id and a word all answer the same.
+      const queued = await as("alice", "/_api/version", { method: "PUT", headers: { "x-arango-async": "store" } });
+      const id = queued.headers.get("x-arango-async-id") ?? "";
+      await until(async () => (await as("alice", `/_api/job/${id}`)).status === 200);
+      for (const word of [id, "12345678901", "foobar"]) {
+        await expectEnvelope(await as("reader", `/_api/job/${word}`, { method: "PUT" }), 403, FORBIDDEN);
+        await expectEnvelope(await as("reader", `/_api/job/${word}/cancel`, { method: "PUT" }), 403, FORBIDDEN);
+        await expectEnvelope(await as("reader", `/_api/job/${word}`, { method: "DELETE" }), 403, FORBIDDEN);
+      }
+      // Nothing was taken: alice still fetches her result.
+      expect((await as("alice", `/_api/job/${id}`, { method: "PUT" })).status).toBe(200);
       const res = await target().fetch("/_api/version", {
         method: "PUT",
         headers: { "x-arango-async": "store", authorization: "Bearer bob-token-0123456789ab" },

@@ -16,6 +16,11 @@ const ARANGO_PATH = /^\/_(api|admin|db)(\/|$)/;
 
 /** Requests re-dispatched without their `/_db/{name}` prefix → the path the client sent. */
 const original = new WeakMap<Request, string>();
+/** Requests the upstream answered (a `/_db/` one too, when its re-dispatch went there). */
+const proxied = new WeakSet<Request>();
+
+/** Whether the upstream answered the request: its answer, a 401 included, is then not jobd's. */
+export const wentUpstream = (request: Request): boolean => proxied.has(request);
 
 async function withoutDbPrefix(request: Request, rest: string, search: string): Promise<Request> {
   const method = request.method.toUpperCase();
@@ -55,7 +60,9 @@ export function unmatchedRequests(ctx: SurfaceContext): (request: Request) => Pr
     if (db) {
       const inner = await withoutDbPrefix(request, db[1] ?? "/", url.search);
       original.set(inner, path);
-      return ctx.handle(inner);
+      const answer = await ctx.handle(inner);
+      if (proxied.has(inner)) proxied.add(request);
+      return answer;
     }
     if (upstream) {
       // With auth on, the gateway is not an open relay: the caller must be a jobd principal.
@@ -67,6 +74,7 @@ export function unmatchedRequests(ctx: SurfaceContext): (request: Request) => Pr
           throw error;
         }
       }
+      proxied.add(request);
       return proxy(ctx, upstream, request, path);
     }
     if (ARANGO_PATH.test(path)) return unknownPath(path.split("?")[0] ?? path).toResponse();

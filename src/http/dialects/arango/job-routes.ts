@@ -19,6 +19,8 @@ export const MAX_COUNT = 100_000;
 const ResultSchema = t.Object({ result: t.Literal(true) });
 const IdParam = t.Object({ id: t.String({ description: "job id (decimal string), or a list type / keyword" }) });
 const errors = { 400: ArangoErrorSchema, 404: ArangoErrorSchema, 405: ArangoErrorSchema };
+/** Fetch, cancel and delete need `write` or `admin`: 403 for a read-only token, whatever the id. */
+const writeErrors = { ...errors, 403: ArangoErrorSchema };
 
 export function parseCount(raw: string | undefined): number {
   if (raw === undefined) return DEFAULT_COUNT;
@@ -38,10 +40,11 @@ export const jobRoutes = (ctx: SurfaceContext, prefix: "/_api/job" | "/_admin/jo
     .put(
       `${prefix}/:id`,
       async ({ params, principal }) => {
+        // Before the lookup, as for DELETE: a read-only token gets 403 for any id, which tells it nothing.
+        requireWrite(principal);
         const record = findEntry(engine, params.id, principal);
         if (!record) throw notFound();
         if (!isDone(record)) return empty(204);
-        requireWrite(principal);
         if (!(await fetchEntry(engine, record))) throw notFound();
         return jobResult(record);
       },
@@ -51,20 +54,20 @@ export const jobRoutes = (ctx: SurfaceContext, prefix: "/_api/job" | "/_admin/jo
         detail: doc(
           "Fetch a job result (once)",
           "Done: the original response (status, headers, body) plus `x-arango-async-id`, and the entry is gone. " +
-            "Pending: 204 with no body. Unknown, fetched, deleted or not an id: 404.",
+            "Pending: 204 with no body. Unknown, fetched, deleted or not an id: 404. A read-only token: 403.",
         ),
-        response: errors,
+        response: writeErrors,
       },
     )
     .put(
       `${prefix}/:id/:action`,
       async ({ params, principal }) => {
+        requireWrite(principal);
         if (params.action !== "cancel") throw badParameter();
         const record = findEntry(engine, params.id, principal);
         if (!record) {
           throw new ArangoError(404, ERRNO.NOT_FOUND, `could not find job (${params.id.slice(0, 40)}) in AsyncJobManager during cancel operation`);
         }
-        requireWrite(principal);
         if (!isDone(record)) await engine.cancel(record.id);
         return { result: true as const };
       },
@@ -74,9 +77,9 @@ export const jobRoutes = (ctx: SurfaceContext, prefix: "/_api/job" | "/_admin/jo
         detail: doc(
           "Ask a job to cancel",
           "A request, not a stop: the job stays pending until its work stops, then is done with a 410 " +
-            "`canceled request` result. A job that already finished stays as it is.",
+            "`canceled request` result. A job that already finished stays as it is. A read-only token: 403.",
         ),
-        response: { 200: ResultSchema, ...errors },
+        response: { 200: ResultSchema, ...writeErrors },
       },
     )
     .put(`${prefix}`, () => {
@@ -135,9 +138,10 @@ export const jobRoutes = (ctx: SurfaceContext, prefix: "/_api/job" | "/_admin/jo
         detail: doc(
           "Drop job entries",
           "`/{id}`: drop one entry; `/all`: every entry; `/expired?stamp=S`: entries whose stamp (creation, " +
-            "refreshed at completion) is older than S. Pending jobs keep running; their results are discarded.",
+            "refreshed at completion) is older than S. Pending jobs keep running; their results are discarded. " +
+            "A read-only token: 403.",
         ),
-        response: { 200: ResultSchema, ...errors },
+        response: { 200: ResultSchema, ...writeErrors },
       },
     )
     .delete(`${prefix}`, () => {

@@ -1,28 +1,17 @@
 /**
  * The `arango.request` kind, registered when the app is created. Its request actor replays the stored
- * request through the whole app (`ctx.handle`), so it is served by jobd's own routes, or by the
- * upstream when jobd has no route for it and `--upstream` is set (the gateway does that part).
+ * request through the whole app (`ctx.handle`, see replay.ts), so it is served by jobd's own routes,
+ * or by the upstream when jobd has no route for it and `--upstream` is set (the gateway does that part).
  */
 import {
   ARANGO_REQUEST_MACHINE_VERSION,
   arangoRequestMachine,
   checkArangoRequest,
   requestActor,
-  type RequestRunner,
 } from "../../../../machines/index.ts";
 import type { SurfaceContext } from "../../context.ts";
 import { ARANGO_KIND } from "./entries.ts";
-import { captureResponse, toRequest } from "./wire.ts";
-
-/** Replays one request; an aborted replay rejects whatever it answered, so the job ends canceled. */
-export const replayThrough =
-  (ctx: SurfaceContext): RequestRunner =>
-  async (input, signal) => {
-    const response = await ctx.handle(toRequest(input, signal));
-    const stored = await captureResponse(response);
-    if (signal.aborted) throw new Error("the request was canceled");
-    return stored;
-  };
+import { replayThrough } from "./replay.ts";
 
 export function registerArangoKind(ctx: SurfaceContext): void {
   ctx.engine.kinds.register({

@@ -21,6 +21,15 @@ const VersionSchema = t.Object({
   details: t.Optional(t.Record(t.String(), t.String())),
 });
 
+/**
+ * Seconds as a plain decimal (`2`, `0.5`, `.5`, `2.`); anything else is undefined. `Number()` alone
+ * would also take `0x1`, `1e1`, `Infinity` and surrounding blanks.
+ */
+export function parseDuration(text: string | undefined): number | undefined {
+  if (text === undefined || !/^(?:[0-9]{1,16}(?:\.[0-9]{0,16})?|\.[0-9]{1,16})$/.test(text)) return undefined;
+  return Number(text);
+}
+
 /** Waits `ms`, or less when the request is aborted (a cancelled job, a client gone). */
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
@@ -73,9 +82,8 @@ export const systemRoutes = (ctx: SurfaceContext) =>
     .all(
       "/_admin/sleep",
       async ({ query, request }) => {
-        const duration = Number(query.duration);
-        if (query.duration === undefined || query.duration.trim() === "" || !Number.isFinite(duration)) throw badParameter();
-        if (duration < 0 || duration > MAX_SLEEP_S) throw badParameter();
+        const duration = parseDuration(query.duration);
+        if (duration === undefined || duration > MAX_SLEEP_S) throw badParameter();
         await sleep(duration * 1000, request.signal);
         if (request.signal.aborted) throw new ArangoError(410, ERRNO.REQUEST_CANCELED, "canceled request");
         return { error: false, code: 200, duration };

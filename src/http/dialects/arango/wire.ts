@@ -100,7 +100,17 @@ export function pathOf(request: Request): string {
   return url.pathname + url.search;
 }
 
-/** The request as a job input. A body past MAX_STORED_BODY is a 413 in the dialect's envelope. */
+/**
+ * Bun's error when a body sent without a length (chunked) passes the server's `maxRequestBodySize`
+ * (`--max-body`) while it is read. Bun has already answered 413 itself; the error has no code.
+ */
+export const isServerBodyLimit = (error: unknown): boolean =>
+  error instanceof Error && error.message.includes("maxRequestBodySize");
+
+/** The server's body limit, as the dialect's own 413 (a declared length past it never gets this far). */
+export const serverBodyLimit = () => new ArangoError(413, ERRNO.REQUEST_TOO_LARGE, "the request body is larger than the server accepts");
+
+/** The request as a job input. A body past MAX_STORED_BODY, or the server's limit, is a 413 in the dialect's envelope. */
 export async function captureRequest(request: Request): Promise<ArangoRequestInput> {
   const declared = Number(request.headers.get("content-length") ?? "0");
   const tooLarge = () =>
@@ -111,6 +121,7 @@ export async function captureRequest(request: Request): Promise<ArangoRequestInp
     bytes = await readBounded(request.body);
   } catch (error) {
     if (error instanceof BodyTooLarge) throw tooLarge();
+    if (isServerBodyLimit(error)) throw serverBodyLimit();
     throw error;
   }
   return { method: request.method.toUpperCase(), path: pathOf(request), headers: requestHeaders(request.headers), ...encodeBody(bytes) };
@@ -118,10 +129,17 @@ export async function captureRequest(request: Request): Promise<ArangoRequestInp
 
 const BODYLESS = new Set(["GET", "HEAD"]);
 
-/** Rebuilds the stored request for a replay through the app; it never carries `x-arango-async`. */
-export function toRequest(input: ArangoRequestInput, signal: AbortSignal): Request {
+/**
+ * Rebuilds the stored request for a replay through the app; it never carries `x-arango-async`.
+ * `replace` sets headers in place of the stored ones of the same names (the sender's credentials).
+ */
+export function toRequest(input: ArangoRequestInput, signal: AbortSignal, replace: Record<string, string> = {}): Request {
   const headers = new Headers();
-  for (const [name, value] of input.headers) if (name.toLowerCase() !== ASYNC_HEADER) headers.append(name, value);
+  for (const [name, value] of input.headers) {
+    const key = name.toLowerCase();
+    if (key !== ASYNC_HEADER && !Object.hasOwn(replace, key)) headers.append(name, value);
+  }
+  for (const [name, value] of Object.entries(replace)) headers.set(name, value);
   const body = BODYLESS.has(input.method.toUpperCase()) ? null : decodeBody(input);
   return new Request(`http://localhost${input.path}`, { method: input.method, headers, body, signal });
 }
