@@ -33,9 +33,29 @@ export function toSafeError(code: string | number, error: unknown, log: (e: unkn
   return { status: 500, code: "INTERNAL", message: "internal error" };
 }
 
+interface ValueErrorLike {
+  path?: string;
+  message?: string;
+  schema?: { anyOf?: { type?: string; minimum?: number; maximum?: number }[] };
+}
+
 function validationMessage(error: unknown): string {
-  const e = error as { valueError?: { path?: string; message?: string }; type?: string };
+  const e = error as { valueError?: ValueErrorLike; type?: string };
   const where = e.valueError?.path ? `${e.type ?? "value"} ${e.valueError.path}` : (e.type ?? "request");
-  const what = e.valueError?.message ?? "is not valid";
+  const what = e.valueError ? describe(e.valueError) : "is not valid";
   return `${where}: ${what}`.slice(0, 300);
+}
+
+/**
+ * TypeBox's own words, except for Elysia's integers: they are a union (a number, or a string of
+ * digits), whose failure TypeBox can only call "Expected union value". Those say what is expected.
+ */
+function describe(valueError: ValueErrorLike): string {
+  const integer = valueError.schema?.anyOf?.find((member) => member.type === "integer");
+  if (!integer) return valueError.message ?? "is not valid";
+  const { minimum, maximum } = integer;
+  if (minimum !== undefined && maximum !== undefined) return `must be an integer from ${minimum} to ${maximum}`;
+  if (minimum !== undefined) return `must be an integer of at least ${minimum}`;
+  if (maximum !== undefined) return `must be an integer of at most ${maximum}`;
+  return "must be an integer";
 }

@@ -51,7 +51,12 @@ eachTarget("native API", (target) => {
       expect(body.error.message.length).toBeGreaterThan(0);
     }
     expect((await target().fetch("/api/v1/jobs?state=nope")).status).toBe(400);
-    expect((await target().fetch("/api/v1/jobs?limit=0")).status).toBe(400);
+    const limit = await target().fetch("/api/v1/jobs?limit=0");
+    expect(limit.status).toBe(400);
+    expect(await limit.json()).toEqual({ error: { code: "BAD_REQUEST", message: "limit must be an integer from 1 to 1000" } });
+    // Elysia's integers are a union; the message still says what is expected, and where.
+    const range = await target().fetch("/api/v1/jobs", json({ type: "script", maxAttempts: 0 }));
+    expect(await range.json()).toEqual({ error: { code: "BAD_REQUEST", message: "body /maxAttempts: must be an integer from 1 to 100" } });
     expect((await target().fetch("/api/v1/jobs?cursor=-4")).status).toBe(400);
     // Schema-only bounds: the compiled binary must validate exactly as the app in process does.
     expect((await target().fetch("/api/v1/jobs/01890000-0000-7000-8000-000000000000/wait?timeout=-5")).status).toBe(400);

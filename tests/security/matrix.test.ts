@@ -65,7 +65,7 @@ const CASES: Case[] = [
   { surface: "jobs", what: "DELETE (cancel) a job", credentials: bearer, request: (f) => ({ method: "DELETE", path: `/jobs/${f.running["jobs"]?.id}` }), expect: [401, 401, 403, 404, 200], envelope: problem },
   // 001 ArangoDB: Basic and Bearer; a job is its owner's (writer-a) or an admin's
   { surface: "arango", what: "GET a job's status", credentials: basic, request: (f) => ({ method: "GET", path: `/_api/job/${f.arangoDone}` }), expect: [401, 401, 404, 404, 200], envelope: arango, challenge: "Bearer" },
-  { surface: "arango", what: "cancel a job", credentials: basic, request: (f) => ({ method: "PUT", path: `/_api/job/${f.arangoPending}/cancel` }), expect: [401, 401, 404, 404, 200], envelope: arango },
+  { surface: "arango", what: "cancel a job", credentials: basic, request: (f) => ({ method: "PUT", path: `/_api/job/${f.arangoPending}/cancel` }), expect: [401, 401, 403, 404, 200], envelope: arango },
   { surface: "arango", what: "queue a request (x-arango-async)", credentials: bearer, request: () => ({ method: "GET", path: "/_api/version", headers: { "x-arango-async": "store" } }), expect: [401, 401, 403, 202, 202], envelope: arango },
   { surface: "arango", what: "GET /_api/version", credentials: bearer, request: () => ({ method: "GET", path: "/_api/version" }), expect: [401, 401, 200, 200, 200], envelope: arango },
   // 002 CentriQS: Basic (and sessions, below); the dbid is the namespace

@@ -21,6 +21,17 @@ function parseStates(raw: string | undefined): JobState[] | undefined {
   return states as JobState[];
 }
 
+/**
+ * An integer query parameter, read here rather than by the schema: a schema's numeric coercion
+ * reports a bad value without naming the parameter.
+ */
+function queryInteger(raw: string | undefined, name: string, min: number, max: number): number | undefined {
+  if (raw === undefined) return undefined;
+  const value = /^\s*-?\d{1,16}\s*$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!Number.isInteger(value) || value < min || value > max) throw new JobdError("BAD_REQUEST", `${name} must be an integer from ${min} to ${max}`);
+  return value;
+}
+
 /** The native jobs API: create, read, list, cancel, answer, log, children and a long poll. */
 export const nativeJobs = ({ engine, auth }: SurfaceContext) => {
   const views = new JsonMemo<JobView>();
@@ -56,9 +67,7 @@ export const nativeJobs = ({ engine, auth }: SurfaceContext) => {
     .get(
       "/",
       ({ query, principal }) => {
-        const limit = query.limit ?? 50;
-        // The schema says so too; checked here as well because numeric query coercion differs by build.
-        if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new JobdError("BAD_REQUEST", "limit must be 1..1000");
+        const limit = queryInteger(query.limit, "limit", 1, 1000) ?? 50;
         const cursor = query.cursor === undefined ? undefined : Number(query.cursor);
         if (cursor !== undefined && (!Number.isInteger(cursor) || cursor < 0)) {
           throw new JobdError("BAD_REQUEST", "cursor is not valid");
@@ -141,8 +150,8 @@ export const nativeJobs = ({ engine, auth }: SurfaceContext) => {
     .get(
       "/:id/wait",
       async ({ params, query, principal, server, request }) => {
+        const timeout = queryInteger(query.timeout, "timeout", 0, MAX_WAIT_MS) ?? 30_000;
         visibleRecord(engine, principal, params.id);
-        const timeout = Math.min(query.timeout ?? 30_000, MAX_WAIT_MS);
         // Keep the connection open past the server's idle timeout for as long as the wait may last.
         server?.timeout(request, Math.ceil(timeout / 1000) + 15);
         const job = await engine.wait(params.id, timeout);
@@ -151,7 +160,7 @@ export const nativeJobs = ({ engine, auth }: SurfaceContext) => {
       },
       {
         params: IdParams,
-        query: t.Object({ timeout: t.Optional(t.Numeric({ minimum: 0, maximum: MAX_WAIT_MS })) }),
+        query: t.Object({ timeout: t.Optional(t.String({ maxLength: 20, description: `ms, 0 to ${MAX_WAIT_MS} (default 30000)` })) }),
         detail: {
           summary: "Wait for a job to finish",
           description: `Long poll: answers when the job has finished, or at the timeout (ms, at most ${MAX_WAIT_MS}) with the job as it is.`,

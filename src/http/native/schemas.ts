@@ -46,7 +46,7 @@ export const ListQuery = t.Object({
   namespace: t.Optional(t.String({ maxLength: 100 })),
   parent: t.Optional(t.String({ maxLength: 100, description: "a job id, or `none` for root jobs" })),
   text: t.Optional(t.String({ maxLength: 200 })),
-  limit: t.Optional(t.Numeric({ minimum: 1, maximum: 1000 })),
+  limit: t.Optional(t.String({ maxLength: 20, description: "1 to 1000 (default 50)" })),
   cursor: t.Optional(t.String({ maxLength: 40 })),
 });
 
