@@ -72,7 +72,8 @@ say(`${facts.nproc} × ${facts.cpu}, load ${facts.loadBefore.join(" ")}; ${ctx.c
 
 say("compiling the baseline server");
 const build = Bun.spawnSync(
-  [ctx.bun, "build", "--compile", "--minify", join(REPO, "bench/baselines/elysia-server.ts"), "--outfile", ctx.baselineBin],
+  // A production build, as jobd's (scripts/build.ts).
+  [ctx.bun, "build", "--compile", "--minify", "--define", 'process.env.NODE_ENV="production"', join(REPO, "bench/baselines/elysia-server.ts"), "--outfile", ctx.baselineBin],
   { cwd: REPO, stdout: "pipe", stderr: "pipe" },
 );
 if (build.exitCode !== 0) throw new Error(`baseline build failed: ${build.stderr.toString()}`);

@@ -54,6 +54,10 @@ export function defines(stamp: Stamp): string[] {
     ["JOBD_COMMIT", stamp.commit],
     ["JOBD_BUILD_DATE", stamp.buildDate],
     ["JOBD_TARGET", stamp.target],
+    // A production build: the bundler takes each library's production files (XState's development
+    // build prints warnings as plain text beside the JSON log), and Elysia starts Bun.serve without
+    // its development mode.
+    ["process.env.NODE_ENV", "production"],
   ];
   return pairs.flatMap(([name, value]) => ["--define", `${name}=${JSON.stringify(value)}`]);
 }

@@ -6,7 +6,7 @@ import { parseOutbound } from "./net/outbound.ts";
 export const SERVE_OPTIONS = {
   port: { env: "JOBD_PORT", default: "8080", help: "TCP port to listen on" },
   host: { env: "JOBD_HOST", default: "127.0.0.1", help: "address to bind" },
-  "data-dir": { env: "JOBD_DATA_DIR", default: "./data", help: "directory jobd writes to (the database and its WAL); nothing is written elsewhere" },
+  "data-dir": { env: "JOBD_DATA_DIR", default: "./data", help: "directory jobd writes to (the database, its WAL and its lock); nothing is written elsewhere" },
   db: { env: "JOBD_DB", default: "<data-dir>/jobd.db", help: "SQLite database file, to keep it outside the data directory" },
   "retention-finished": { env: "JOBD_RETENTION_FINISHED", default: "3d", help: "how long finished jobs nobody received are kept" },
   "retention-after-receipt": { env: "JOBD_RETENTION_AFTER_RECEIPT", default: "0s", help: "how long a received job is kept" },

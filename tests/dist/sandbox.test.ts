@@ -30,7 +30,8 @@ afterAll(() => {
 });
 
 const baseEnv = (home: string): Record<string, string> => ({ PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: home, TMPDIR: home });
-const dbFiles = (dir: string) => readdirSync(dir).filter((f) => !/^jobd\.db(-wal|-shm|-journal)?$/.test(f));
+// The database, its WAL, and the lock a serving jobd holds beside it (one server per database).
+const dbFiles = (dir: string) => readdirSync(dir).filter((f) => !/^jobd\.db(-wal|-shm|-journal|\.lock)?$/.test(f));
 
 describe("--data-dir and --db", () => {
   test("the database lives in the data directory: ./data by default, JOBD_DATA_DIR or --data-dir otherwise", () => {
