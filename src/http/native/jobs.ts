@@ -68,10 +68,9 @@ export const nativeJobs = ({ engine, auth }: SurfaceContext) => {
       "/",
       ({ query, principal }) => {
         const limit = queryInteger(query.limit, "limit", 1, 1000) ?? 50;
-        const cursor = query.cursor === undefined ? undefined : Number(query.cursor);
-        if (cursor !== undefined && (!Number.isInteger(cursor) || cursor < 0)) {
-          throw new JobdError("BAD_REQUEST", "cursor is not valid");
-        }
+        // A cursor is a nextCursor handed out before: digits only (an empty one would read as 0, the end).
+        const cursor = query.cursor === undefined ? undefined : /^\d{1,16}$/.test(query.cursor) ? Number(query.cursor) : Number.NaN;
+        if (cursor !== undefined && !Number.isSafeInteger(cursor)) throw new JobdError("BAD_REQUEST", "cursor is not valid");
         const jobs = engine.list({
           states: parseStates(query.state),
           type: query.type,
