@@ -116,6 +116,12 @@ eachTarget(
       expect(res.headers.get("content-type")).toBe("application/json; charset=utf-8");
     });
 
+    test("paths under the prefix that name nothing are 404 in CentriQS's envelope, the prefix itself too", async () => {
+      for (const path of ["/api/databases", "/api/databases/", `/api/databases/${db}`, `/api/databases/${db}/nope/x`]) {
+        expect((await call(target(), "GET", path)).status).toBe(404);
+      }
+    });
+
     test("2. an unknown job name is 404 and starts nothing", async () => {
       const before = await jobsIn(db);
       const r = await call(target(), "POST", `${jobs}/NoSuchJob`, "{}");

@@ -64,6 +64,9 @@ export const databasesDialect = (ctx: SurfaceContext) => {
   // A job without sub-jobs can only show its own question, so its state is kept while it is unchanged.
   const states = new JsonMemo<JobView>(stateOf, (job) => job.children.length === 0);
 
+  const noRoute = () => {
+    throw new JobdError("NOT_FOUND", "no such route");
+  };
   const surface = new Elysia({ name: "dialect-databases", prefix: "/api/databases", detail: { tags: ["databases"] } })
     .onError(({ code, error, request }) => {
       const safe = toSafeError(code, error, (e) => ctx.log("unhandled error", { error: String(e) }));
@@ -157,9 +160,9 @@ export const databasesDialect = (ctx: SurfaceContext) => {
         },
       },
     )
-    .all("/*", () => {
-      throw new JobdError("NOT_FOUND", "no such route");
-    }, { detail: { hide: true } });
+    // The prefix itself too: without it, `/api/databases` fell through to the native 404.
+    .all("", noRoute, { detail: { hide: true } })
+    .all("/*", noRoute, { detail: { hide: true } });
   synchronousRoutes(surface, [["GET", "/api/databases/:dbid/jobs/:job"]]);
   return surface;
 };
