@@ -21,11 +21,13 @@ export async function resolveButton(client: Client, id: string, button: string):
   if (!job.prompt) throw new CliError("the job is not asking anything", EXIT.USAGE);
   const wanted = button.trim().toLowerCase();
   const index = job.prompt.buttons.findIndex((b) => b.toLowerCase() === wanted);
-  if (index < 0) {
-    throw new CliError(`no button ${JSON.stringify(button)}; the buttons are ${job.prompt.buttons.map((b, i) => `${i + 1} ${JSON.stringify(b)}`).join(", ")}`, EXIT.USAGE);
-  }
+  if (index < 0) throw noSuchButton(button, job.prompt.buttons);
   return index;
 }
+
+/** Counted from 1 and labelled, as `show` and `watch` print them (the API's message counts from 0). */
+const noSuchButton = (typed: string, buttons: string[]): CliError =>
+  new CliError(`no button ${JSON.stringify(typed)}; the buttons are ${buttons.map((b, i) => `${i + 1} ${JSON.stringify(b)}`).join(", ")}`, EXIT.USAGE);
 
 export const answer: Command = {
   name: "answer",
@@ -42,7 +44,11 @@ export const answer: Command = {
     const [id, button] = p.positionals as [string, string];
     const client = clientFrom(p);
     const index = await resolveButton(client, id, button);
-    const job = await client.post<JobView>(jobPath(id, "/answer"), { button: index });
+    const job = await client.post<JobView>(jobPath(id, "/answer"), { button: index }).catch(async (error: unknown) => {
+      if (!(error instanceof CliError) || error.apiCode !== "INVALID_BUTTON") throw error;
+      const asked = await client.get<JobView>(jobPath(id));
+      throw asked.prompt ? noSuchButton(button, asked.prompt.buttons) : error;
+    });
     if (flag(p, "json")) printJson(job);
     else print(`${job.id} ${makeStyle().state(job.state)}`);
     return EXIT.OK;

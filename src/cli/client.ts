@@ -102,14 +102,16 @@ export class Client {
 
 async function toCliError(res: Response): Promise<CliError> {
   let message = `HTTP ${res.status}`;
+  let code: string | undefined;
   try {
     const body = (await res.json()) as ApiError;
     if (body.error?.message) message = body.error.message;
+    code = body.error?.code;
   } catch {
     // Not our envelope (a proxy, say): the status says enough.
   }
-  if (res.status === 404 || res.status === 401 || res.status === 403) return new CliError(message, EXIT.UNREACHABLE);
-  if (res.status >= 400 && res.status < 500) return new CliError(message, EXIT.USAGE);
+  if (res.status === 404 || res.status === 401 || res.status === 403) return new CliError(message, EXIT.UNREACHABLE, false, code);
+  if (res.status >= 400 && res.status < 500) return new CliError(message, EXIT.USAGE, false, code);
   return new CliError(`jobd failed: ${message}`, EXIT.SERVER_ERROR);
 }
 

@@ -20,6 +20,8 @@ export class CliError extends Error {
     message: string,
     readonly exitCode: ExitCode,
     readonly showUsage = false,
+    /** The server's error code, when the server refused the request. */
+    readonly apiCode?: string,
   ) {
     super(message);
     this.name = "CliError";

@@ -228,6 +228,9 @@ describe("jobd answer", () => {
       expect(r.code, button).toBe(2);
       expect(r.stderr.length).toBeGreaterThan(0);
     }
+    // Counted from 1, as `show` prints them, never the API's 0-based range.
+    const beyond = await run(["answer", job.id, "4"]);
+    expect(beyond.stderr).toContain('no button "4"; the buttons are 1 "Yes", 2 "Yes to All", 3 "No"');
     const still = await api<JobView>(`/api/v1/jobs/${job.id}`);
     expect(still.state).toBe("waiting");
     expect(still.answers).toEqual([]);
