@@ -30,12 +30,19 @@ export function visibleNamespaces(principal: Principal): string[] | undefined {
 const ROLES: Role[] = ["read", "write", "admin"];
 
 /**
- * Throws when two principals hold the same token: the token would act as whichever came last. The
- * message names the principals, never the token (startup errors end up in logs).
+ * Throws when two principals hold the same token (it would act as whichever came last) or the same
+ * name. The message names the principals, never the token (startup errors end up in logs).
  */
 export function requireDistinctTokens(principals: readonly Principal[]): void {
   const seen = new Map<string, Principal>();
+  const names = new Set<string>();
   for (const principal of principals) {
+    // A name is an owner (ArangoDB entries are per user): two principals must not share one either.
+    if (names.has(principal.name)) {
+      const hint = principal.name === "admin" ? " (--token adds the principal admin; rename the file's entry)" : "";
+      throw new Error(`two principals are named ${JSON.stringify(principal.name)}${hint}; each principal needs its own name`);
+    }
+    names.add(principal.name);
     const first = seen.get(principal.token);
     if (first) {
       // `--token` adds a principal named "admin": say so, since that name is in no file.

@@ -45,6 +45,12 @@ describe("Authenticator", () => {
     expect(message).not.toContain(ADMIN_TOKEN);
   });
 
+  test("refuses a tokens-file entry named admin beside --token: one name, one owner", () => {
+    const fileAdmin: Principal = { name: "admin", token: READ_TOKEN, namespaces: ["nsa"], role: "write" };
+    const message = thrown(() => new Authenticator([fileAdmin, fromFlag]));
+    expect(message).toBe('two principals are named "admin" (--token adds the principal admin; rename the file\'s entry); each principal needs its own name');
+  });
+
   test("refuses any two principals sharing a token, whatever their names", () => {
     const a: Principal = { name: "a", token: READ_TOKEN, namespaces: ["x"], role: "read" };
     const b: Principal = { ...a, name: "b", role: "write" };
