@@ -103,9 +103,14 @@ export class Webhooks {
     const attempt = d.attempts + 1;
     let status: number | null = null;
     let error: string | null = null;
+    // A refusal by --allow-outbound will not change by trying again: the delivery fails at once.
+    let refused = false;
     try {
       const url = new URL(d.url);
-      if (!(await this.allow(url))) throw new Error(`address not allowed by --allow-outbound: ${url.host}`);
+      if (!(await this.allow(url))) {
+        refused = true;
+        throw new Error(`address not allowed by --allow-outbound: ${url.host}`);
+      }
       const timestamp = this.clock.now();
       const res = await this.fetcher(url, {
         method: "POST",
@@ -126,7 +131,7 @@ export class Webhooks {
       error = e instanceof Error ? e.message : "delivery failed";
     }
     const ok = status !== null && status >= 200 && status < 300;
-    const exhausted = !ok && attempt >= this.maxAttempts;
+    const exhausted = !ok && (refused || attempt >= this.maxAttempts);
     const now = this.clock.now();
     const nextAt = ok || exhausted ? now : now + this.baseDelayMs * 2 ** (attempt - 1);
     this.store.write(() => {

@@ -1,5 +1,6 @@
 import { expect, test } from "bun:test";
 import { createHmac } from "node:crypto";
+import { outboundPolicy } from "../../src/net/outbound.ts";
 import { inProcessTarget } from "../helpers/target.ts";
 
 test("a webhook receiver on loopback sees signed, retried calls, recorded in the job's log", async () => {
@@ -72,6 +73,27 @@ test("transition webhooks report every step; a callback must be an http(s) URL",
     });
     for (let i = 0; i < 200 && events.length < 2; i++) await Bun.sleep(10);
     expect(events).toEqual(expect.arrayContaining(["job.start", "job.succeed"]));
+  } finally {
+    await target.close();
+    receiver.stop(true);
+  }
+});
+
+test("a delivery refused by --allow-outbound fails at once: trying again would be refused again", async () => {
+  let called = 0;
+  const receiver = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => (called++, new Response(null, { status: 204 })) });
+  const target = await inProcessTarget({ engine: { outbound: outboundPolicy(["public"]), webhooks: { secret: "k", baseDelayMs: 20 } } });
+  try {
+    const job = await target.createJob({ type: "script", callbackUrl: `http://127.0.0.1:${receiver.port}/hooks` });
+    type Log = { transitions: { event: string; payload: { attempt: number; error: string | null } }[] };
+    const hooks = async () =>
+      ((await (await target.fetch(`/api/v1/jobs/${job.id}/log`)).json()) as Log).transitions.filter((t) => t.event.startsWith("webhook."));
+    for (let i = 0; i < 100 && (await hooks()).length === 0; i++) await Bun.sleep(10);
+    await Bun.sleep(200); // ten retry delays: none comes
+    const seen = await hooks();
+    expect(seen.map((t) => t.event)).toEqual(["webhook.failed"]);
+    expect(seen[0]?.payload).toMatchObject({ attempt: 1, error: `address not allowed by --allow-outbound: 127.0.0.1:${receiver.port}` });
+    expect(called).toBe(0);
   } finally {
     await target.close();
     receiver.stop(true);
