@@ -108,6 +108,7 @@ export async function startServer(config: Config): Promise<Server> {
       // their leases: they are in the database and a restarted jobd honours them).
       leases.close();
       state.sse.closing.abort();
+      engine.endLongPolls();
       await server.stop();
       await engine.close();
       store.close();

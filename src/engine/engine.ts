@@ -185,6 +185,14 @@ export class Engine {
   }
 
   /** Stops timers and actors without changing any job: running work resumes at the next boot. */
+  /**
+   * Answers every long poll (`wait`) now, with the job as it is. The server calls it before it
+   * stops taking requests, since stopping waits for the requests in flight, those polls included.
+   */
+  endLongPolls(): void {
+    this.closing.abort();
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     this.closing.abort();

@@ -60,3 +60,22 @@ test("SIGTERM during load answers what it accepted and leaves a clean database",
   await again.stop();
   rmSync(jobd.dir, { recursive: true, force: true });
 });
+
+test("SIGTERM answers open long polls at once: a job's /wait gets the job as it is, and jobd exits 0", async () => {
+  const jobd = await startBinary();
+  const job = (await (await fetch(`${jobd.url}/api/v1/jobs`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ type: "script", input: { steps: [{ sleep: 60_000 }] } }),
+  })).json()) as JobView;
+  const waits = Array.from({ length: 5 }, () => fetch(`${jobd.url}/api/v1/jobs/${job.id}/wait?timeout=60000`));
+  await Bun.sleep(200);
+  const started = Date.now();
+  jobd.proc.kill("SIGTERM");
+  const answers = await Promise.all(waits);
+  expect(answers.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
+  expect(((await answers[0]!.json()) as JobView).state).toBe("running");
+  expect(await jobd.proc.exited).toBe(0);
+  // Before, stopping waited for the polls and the polls for the stop: killed at the 10 s bound, exit 1.
+  expect(Date.now() - started).toBeLessThan(3000);
+});

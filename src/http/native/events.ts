@@ -54,6 +54,7 @@ export const nativeEvents = ({ engine, auth }: SurfaceContext, sse: { clients: n
           ];
           const ping = setInterval(() => send("ping", {}), 15_000);
           controller.enqueue(encoder.encode(`: connected\nretry: 2000\n\n`));
+          const onAbort = () => cleanup();
           let closed = false;
           cleanup = () => {
             if (closed) return;
@@ -61,14 +62,18 @@ export const nativeEvents = ({ engine, auth }: SurfaceContext, sse: { clients: n
             sse.clients--;
             clearInterval(ping);
             for (const off of offs) off();
+            // The shutdown signal lives as long as the process: a listener left on it would keep every
+            // closed stream's state alive.
+            request.signal.removeEventListener("abort", onAbort);
+            sse.closing.signal.removeEventListener("abort", onAbort);
             try {
               controller.close();
             } catch {
               // Already closed by the client.
             }
           };
-          request.signal.addEventListener("abort", () => cleanup());
-          sse.closing.signal.addEventListener("abort", () => cleanup());
+          request.signal.addEventListener("abort", onAbort);
+          sse.closing.signal.addEventListener("abort", onAbort);
         },
         cancel() {
           cleanup();
