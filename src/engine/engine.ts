@@ -256,9 +256,22 @@ export class Engine {
     return this.mustView(id);
   }
 
-  async answer(id: string, button: number): Promise<JobView> {
+  /**
+   * Answers the open prompt. `prompt`, when given, names which one: the number of answers the job
+   * had when it asked (`answers.length` in its view). A retried answer then cannot answer the next
+   * question: a prompt answered already, or not asked yet, is a 409 and changes nothing.
+   */
+  async answer(id: string, button: number, prompt?: number): Promise<JobView> {
     const record = this.current(id);
     if (!record) throw notFound();
+    if (prompt !== undefined && prompt !== record.answers.length) {
+      throw new JobdError(
+        "CONFLICT",
+        prompt < record.answers.length
+          ? `prompt ${prompt} was answered already (the job has ${record.answers.length} answers)`
+          : `prompt ${prompt} has not been asked (the job has ${record.answers.length} answers)`,
+      );
+    }
     if (record.state !== "waiting" || !record.prompt) throw new JobdError("NOTHING_ASKED", "the job is not asking anything");
     if (!Number.isInteger(button) || button < 0 || button >= record.prompt.buttons.length) {
       throw new JobdError(

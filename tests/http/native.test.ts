@@ -149,6 +149,26 @@ eachTarget("native API", (target) => {
     expect(broken.status).toBe(400);
   });
 
+  test("an answer that names its prompt is safe to retry: the second try is 409, not an answer to the next question", async () => {
+    const job = await target().createJob({
+      type: "script",
+      input: { steps: [{ prompt: "Wipe disk A?", buttons: ["no", "yes"] }, { prompt: "Wipe disk B?", buttons: ["no", "yes"] }] },
+    });
+    const answer = (body: unknown) => target().fetch(`/api/v1/jobs/${job.id}/answer`, json(body));
+    const first = await answer({ button: 1, prompt: 0 });
+    expect(first.status).toBe(200);
+    expect(((await first.json()) as JobView).prompt?.message).toBe("Wipe disk B?");
+    const retry = await answer({ button: 1, prompt: 0 });
+    expect(retry.status).toBe(409);
+    expect(await retry.json()).toEqual({ error: { code: "CONFLICT", message: "prompt 0 was answered already (the job has 1 answers)" } });
+    expect((await answer({ button: 0, prompt: 2 })).status).toBe(409);
+    expect((await target().getJob(job.id))?.answers).toEqual([1]);
+    const last = (await (await answer({ button: 0, prompt: 1 })).json()) as JobView;
+    expect(last).toMatchObject({ state: "succeeded", answers: [1, 0] });
+    // Once finished, a retry still says which prompt it was, rather than "nothing asked".
+    expect((await answer({ button: 0, prompt: 1 })).status).toBe(409);
+  });
+
   test("Idempotency-Key returns the same job", async () => {
     const a = await target().createJob({ type: "script" }, { "idempotency-key": "order-42" });
     const b = await target().createJob({ type: "script" }, { "idempotency-key": "order-42" });

@@ -117,7 +117,7 @@ export const nativeJobs = ({ engine, auth }: SurfaceContext) => {
       ({ params, body, principal }) => {
         visibleForCommand(engine, principal, params.id);
         auth.requireWrite(principal);
-        return engine.answer(params.id, body.button);
+        return engine.answer(params.id, body.button, body.prompt);
       },
       {
       params: IdParams,
@@ -125,7 +125,9 @@ export const nativeJobs = ({ engine, auth }: SurfaceContext) => {
       parse: parseJsonBody,
       detail: {
         summary: "Answer the open prompt",
-        description: "400 when nothing is asked or the button index is out of range; nothing changes then.",
+        description:
+          "400 when nothing is asked or the button index is out of range; nothing changes then. With `prompt` " +
+          "(the job's `answers.length` when it asked), a retry is safe: a prompt answered already is 409.",
       },
       response: errors,
       },

@@ -36,7 +36,15 @@ export const JobSpecSchema = t.Recursive(
   { $id: "JobSpec" },
 );
 
-export const AnswerSchema = t.Object({ button: t.Integer({ minimum: 0, maximum: 1000 }) }, { additionalProperties: false });
+export const AnswerSchema = t.Object(
+  {
+    button: t.Integer({ minimum: 0, maximum: 1000 }),
+    prompt: t.Optional(
+      t.Integer({ minimum: 0, maximum: 1_000_000, description: "which prompt: the job's answers.length when it asked; makes a retry safe (409 once answered)" }),
+    ),
+  },
+  { additionalProperties: false },
+);
 
 export const IdParams = t.Object({ id: t.String({ maxLength: 100 }) });
 
