@@ -4,8 +4,28 @@ import { Elysia } from "elysia";
 // The package exports map hides the browser bundle, so it is imported by path.
 import scalarBundle from "../../node_modules/@scalar/api-reference/dist/browser/standalone.js" with { type: "text" };
 import { VERSION } from "../version.ts";
+import { JobSpecSchema } from "./native/schemas.ts";
 
 const SCALAR_PATH = "/swagger/assets/scalar.js";
+const SPEC_PATH = "/swagger/json";
+
+/**
+ * A recursive TypeBox schema (JobSpec: a job and its children) refers to itself by its `$id`, as
+ * `{"$ref": "JobSpec"}`, which no OpenAPI reader resolves ("invalid reference"). The document gets the
+ * schema under components and every such reference pointed there.
+ */
+export function withComponentRefs(document: unknown): unknown {
+  const ids = ["JobSpec"];
+  let text = JSON.stringify(document);
+  for (const id of ids) {
+    text = text.replaceAll(`"$ref":"${id}"`, `"$ref":"#/components/schemas/${id}"`).replaceAll(`"$id":"${id}",`, "");
+  }
+  const doc = JSON.parse(text) as { components?: { schemas?: Record<string, unknown> } };
+  const schemas = { ...doc.components?.schemas };
+  const { $id: _, ...jobSpec } = JSON.parse(JSON.stringify(JobSpecSchema).replaceAll('"$ref":"JobSpec"', '"$ref":"#/components/schemas/JobSpec"'));
+  schemas.JobSpec = jobSpec;
+  return { ...doc, components: { ...doc.components, schemas } };
+}
 
 export const docs = () =>
   new Elysia({ name: "docs" })
@@ -17,6 +37,8 @@ export const docs = () =>
         }),
       { detail: { hide: true } },
     )
+    // Local to this plugin: only the swagger routes below pass it.
+    .onAfterHandle(({ path, response }) => (path === SPEC_PATH ? withComponentRefs(response) : undefined))
     .use(
       swagger({
         path: "/swagger",

@@ -196,6 +196,17 @@ eachTarget("native API", (target) => {
     expect(text).toContain('"to":"succeeded"');
   });
 
+  test("the OpenAPI document's references all resolve (the recursive JobSpec included)", async () => {
+    const doc = (await (await target().fetch("/swagger/json")).json()) as { components: { schemas: Record<string, unknown> } };
+    const refs = [...new Set([...JSON.stringify(doc).matchAll(/"\$ref":"([^"]+)"/g)].map((m) => m[1] as string))];
+    expect(refs).toContain("#/components/schemas/JobSpec");
+    for (const ref of refs) {
+      expect(ref).toStartWith("#/components/schemas/");
+      expect(doc.components.schemas[ref.slice("#/components/schemas/".length)]).toBeObject();
+    }
+    expect(JSON.stringify(doc.components.schemas.JobSpec)).toContain('"children"');
+  });
+
   test("/healthz, /readyz, /swagger and its assets are served locally", async () => {
     expect((await target().fetch("/healthz")).status).toBe(200);
     expect(await (await target().fetch("/readyz")).json()).toEqual({ status: "ready" });
