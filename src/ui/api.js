@@ -86,7 +86,12 @@ export async function json(path, init = {}) {
 export const post = (path, body) =>
   json(path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body ?? {}) });
 
-/** A live stream of engine events (see /api/v1/events), reporting whether it is connected. */
+/**
+ * A live stream of engine events (see /api/v1/events), reporting whether it is connected. Open it after
+ * the page's first API call: that call asks for a token when one is needed, and an EventSource refused
+ * with 401 never tries again. Its `open` event fires on every (re)connection, when a page should read
+ * again whatever it may have missed.
+ */
 export function events(params, onStatus) {
   const query = new URLSearchParams({ ...params, ...authQuery() });
   const qs = query.toString();

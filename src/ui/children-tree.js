@@ -1,6 +1,6 @@
 // A job's sub-jobs as a tree, any depth, each linking to its own page.
 import { json } from "./api.js";
-import { badge, h, progressBar } from "./dom.js";
+import { badge, h, progressBar, shortId } from "./dom.js";
 
 const MAX_DEPTH = 8;
 const MAX_NODES = 300;
@@ -25,7 +25,7 @@ export async function childrenTree(jobId) {
             { class: "tree-row" },
             badge(job.state),
             h("a", { href: `/ui/jobs/${encodeURIComponent(job.id)}`, class: "child-link" }, job.description || job.type),
-            h("span", { class: "mono small muted" }, job.id.slice(0, 8)),
+            h("span", { class: "mono small muted child-id", title: job.id }, shortId(job.id)),
             progressBar(job.progress, job.state),
           ),
           sub,

@@ -60,6 +60,16 @@ export function ago(ms) {
   return `${Math.floor(s / 86400)}d ago`;
 }
 
+/**
+ * A job id short enough for a table. A UUIDv7 starts with its creation time, so its first digits are the
+ * same for every job made in the same minute; its last 8 hex digits are random and tell jobs apart.
+ */
+export const shortId = (id) => (id.length > 12 ? `…${id.slice(-8)}` : id);
+
+/** A link to a job's page, showing its short id, with the whole id as its tooltip. */
+export const jobLink = (id, props = {}) =>
+  h("a", { href: `/ui/jobs/${encodeURIComponent(id)}`, title: id, ...props, class: `mono ${props.class ?? ""}`.trim() }, shortId(id));
+
 export const pretty = (value) => (typeof value === "string" ? value : JSON.stringify(value, null, 2));
 
 /** Calls fn at most once per `ms`, always with a last call after the final trigger. */
