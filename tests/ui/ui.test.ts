@@ -4,7 +4,7 @@
  * were none. Screenshots land in tests/artifacts/ (git-ignored) for a person to look at.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdirSync, rmSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
 import type { JobSpec, JobView } from "../../src/job-view.ts";
@@ -177,13 +177,19 @@ describe("the debugging UI in Chromium against the binary", () => {
     await shot("06-parent-succeeded");
   });
 
-  test("the machines page draws every kind", async () => {
+  test("the machines page draws every kind, and exports one as a file", async () => {
     await page.goto(`${bin.url}/ui/machines`);
     for (const kind of ["script", "http", "external"]) {
       await page.locator(`section[data-kind="${kind}"] svg .sc-node`).first().waitFor();
     }
     await shot("07-machines");
-  });
+    const [download] = await Promise.all([
+      page.waitForEvent("download", { timeout: 5_000 }),
+      page.locator('section[data-kind="http"] .exports a', { hasText: "json" }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe("http.json");
+    expect((JSON.parse(readFileSync((await download.path()) ?? "", "utf8")) as { id: string }).id).toBe("http");
+  }, 20_000);
 
   test("nothing but jobd was asked for, and the page threw nothing", () => {
     expect(offHost).toEqual([]);
