@@ -4,11 +4,20 @@ import { renderJobs } from "./jobs-page.js";
 import { renderMachines } from "./machines-page.js";
 import { h, replace } from "./dom.js";
 
+/** A path segment as text; a malformed escape (`%E0%A4%A`) is kept as it is, to be reported as not found. */
+function segment(raw) {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
+}
+
 const routes = [
   [/^\/ui\/?$/, "jobs", () => renderJobs],
-  [/^\/ui\/jobs\/([^/]+)\/?$/, "jobs", (m) => (root) => renderJob(root, decodeURIComponent(m[1]))],
+  [/^\/ui\/jobs\/([^/]+)\/?$/, "jobs", (m) => (root) => renderJob(root, segment(m[1]))],
   [/^\/ui\/machines\/?$/, "machines", () => (root) => renderMachines(root, null)],
-  [/^\/ui\/machines\/([^/]+)\/?$/, "machines", (m) => (root) => renderMachines(root, decodeURIComponent(m[1]))],
+  [/^\/ui\/machines\/([^/]+)\/?$/, "machines", (m) => (root) => renderMachines(root, segment(m[1]))],
 ];
 
 function start() {

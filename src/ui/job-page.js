@@ -16,7 +16,8 @@ export async function renderJob(root, id) {
   try {
     job = await json(base);
   } catch (error) {
-    if (error instanceof ApiError && error.status === 404) {
+    // 400: an id no job can have (too long); shown like an unknown one.
+    if (error instanceof ApiError && (error.status === 404 || error.status === 400)) {
       replace(root, h("div", { class: "error-box" }, `No job ${id}. It may have been received or swept away. `, h("a", { href: "/ui" }, "Back to the jobs.")));
       return;
     }
@@ -36,6 +37,10 @@ export async function renderJob(root, id) {
   const actions = h("div", { class: "actions" });
   const outcome = h("div");
   const tree = h("div", { class: "tree-slot" }, h("p", { class: "muted" }, "Loading…"));
+  let transitions = [];
+  // Set to the server's reason once it refuses a change with 403 (a read-only token): there is no
+  // cheap way to learn a token's role, so the first refusal turns answering and cancelling off.
+  let readOnly = null;
   const notice = h("div", { class: "notice", role: "status", "aria-live": "polite" });
 
   replace(
@@ -49,7 +54,7 @@ export async function renderJob(root, id) {
       h(
         "div",
         { class: "side-col" },
-        section("State", progress, prompt, actions, summary),
+        h("section", { class: "card state-card" }, h("h2", {}, "State"), progress, prompt, actions, summary),
         section("Sub-jobs", tree),
         section("Result", outcome),
       ),
@@ -61,15 +66,34 @@ export async function renderJob(root, id) {
     replace(notice, text ? h("div", { class: `notice-${kind}` }, text) : null);
   };
 
+  /** Runs a change; on failure says why and returns the error. */
   const act = async (label, fn) => {
     say(`${label}…`);
     try {
       await fn();
       say("");
+      return null;
     } catch (error) {
       say(`${label} failed: ${error.message}`, "error");
+      if (error instanceof ApiError && error.status === 403) {
+        readOnly = error.message;
+        drawJob();
+      }
+      return error;
     }
   };
+
+  async function answer(label, button, asked) {
+    for (const b of prompt.querySelectorAll("button")) b.disabled = true;
+    // `prompt` names the question shown, so a late click cannot answer the one asked after it.
+    const error = await act(`Answering “${label}”`, () => post(`${base}/answer`, { button, prompt: asked }));
+    if (!error) return;
+    const code = error instanceof ApiError ? error.body?.error?.code : null;
+    // Nothing is asked any more (answered elsewhere, deadline passed): the buttons stay off until the
+    // page learns what the job does now. Any other failure (the network, say) may be tried again.
+    if (code === "NOTHING_ASKED" || code === "CONFLICT") jobSoon();
+    else if (!readOnly) for (const b of prompt.querySelectorAll("button")) b.disabled = false;
+  }
 
   function drawJob() {
     document.title = `${job.description || job.type} · jobd`;
@@ -80,6 +104,7 @@ export async function renderJob(root, id) {
       h("div", { class: "mono muted", id: "job-id" }, job.id, ` · seq ${job.seq} · `, h("span", { class: "state-value" }, job.stateValue)),
     );
     replace(progress, progressBar(job.progress, job.state), h("div", { class: "muted small" }, job.progress.message || ""));
+    const asked = job.answers.length;
     replace(
       prompt,
       job.prompt
@@ -97,12 +122,9 @@ export async function renderJob(root, id) {
                     type: "button",
                     class: i === job.prompt.defaultButton ? "primary" : "",
                     dataset: { button: i },
-                    onclick: (e) => {
-                      for (const b of prompt.querySelectorAll("button")) b.disabled = true;
-                      act(`Answering “${label}”`, () => post(`${base}/answer`, { button: i })).then(() => {
-                        if (e.target.isConnected) for (const b of prompt.querySelectorAll("button")) b.disabled = false;
-                      });
-                    },
+                    disabled: readOnly !== null,
+                    title: readOnly ?? undefined,
+                    onclick: () => answer(label, i, asked),
                   },
                   label,
                 ),
@@ -119,11 +141,13 @@ export async function renderJob(root, id) {
         {
           type: "button",
           class: "danger",
-          disabled: FINISHED.has(job.state) || job.state === "cancelling",
+          disabled: FINISHED.has(job.state) || job.state === "cancelling" || readOnly !== null,
+          title: readOnly ?? undefined,
           onclick: () => act("Cancelling", () => post(`${base}/cancel`)),
         },
         job.state === "cancelling" ? "Cancelling…" : "Cancel job",
       ),
+      readOnly ? h("p", { class: "muted small read-only" }, `Answering and cancelling are off: jobd said “${readOnly}”.`) : null,
     );
     const fact = (k, v) => [h("dt", {}, k), h("dd", {}, v)];
     replace(
@@ -133,7 +157,7 @@ export async function renderJob(root, id) {
       fact("owner", job.owner ?? "—"),
       fact("attempts", `${job.attempts} of ${job.maxAttempts}`),
       fact("failure policy", job.failurePolicy),
-      fact("answers", job.answers.length ? job.answers.join(", ") : "—"),
+      fact("answers", job.answers.length ? answerLabels(job, transitions).join(", ") : "—"),
       fact("created", time(job.createdAt)),
       fact("started", time(job.startedAt)),
       fact("finished", time(job.finishedAt)),
@@ -157,7 +181,7 @@ export async function renderJob(root, id) {
       return;
     }
     const log = await json(`${base}/log`).catch(() => null);
-    if (log) timeline.update(log.transitions);
+    if (log) timeline.update((transitions = log.transitions));
     drawJob();
     wire.update(job);
   }
@@ -192,10 +216,30 @@ export async function renderJob(root, id) {
 
   await Promise.all([
     chart.load(`${base}/machine?format=svg`).catch((error) => replace(chart.el, h("p", { class: "error-box" }, error.message))),
-    json(`${base}/log`).then((log) => timeline.update(log.transitions)),
+    json(`${base}/log`).then((log) => timeline.update((transitions = log.transitions))),
     reloadTree(),
   ]);
   drawJob();
   chart.light(job.stateValue, timeline.last, { scroll: true });
   wire.update(job);
+}
+
+/**
+ * The labels of the buttons the job's answers chose. The view keeps only their indexes; the labels are
+ * in the log (each `job.prompt` step carries its prompt, each `job.answer` its button). An answer the
+ * log cannot explain (a log cut short, say) is shown by its index.
+ */
+function answerLabels(job, transitions) {
+  const chosen = [];
+  let asked = null;
+  for (const t of transitions) {
+    if (t.event === "job.prompt") asked = t.payload;
+    else if (t.event === "job.answer") chosen.push({ button: t.payload?.button, label: asked?.buttons?.[t.payload?.button] });
+  }
+  // The log's last answers are the job's (aligned from the end, in case the log holds more).
+  const offset = chosen.length - job.answers.length;
+  return job.answers.map((button, i) => {
+    const c = chosen[offset + i];
+    return c?.button === button && typeof c.label === "string" ? c.label : `button ${button}`;
+  });
 }
