@@ -60,7 +60,7 @@ export async function renderMachines(root, only) {
   }
   for (const m of shown) {
     const chart = createStatechart();
-    // Side by side on one page, the whole drawing matters more than its fine print.
+    // With every kind on one page, the whole drawing matters more than its fine print.
     chart.setFit(true);
     const api = `/api/v1/machines/${encodeURIComponent(m.kind)}`;
     const exportStatus = h("span", { class: "export-status small", role: "status" });
