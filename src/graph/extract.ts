@@ -110,7 +110,7 @@ export function extractGraph(machine: AnyStateMachine, options: { id?: string; t
 }
 
 /**
- * A kind as jobd runs it: the lifecycle machine beside the kind's work machine, with an `invoke` edge
+ * A kind as jobd runs it: the lifecycle machine above the kind's work machine, with an `invoke` edge
  * from the lifecycle state that runs the work (the one whose entry spawns it) to the work machine.
  */
 export function kindGraph(kind: string, lifecycle: AnyStateMachine, work: AnyStateMachine): MachineGraph {
