@@ -7,16 +7,17 @@
  */
 export const MAX_JSON_DEPTH = 100;
 
-/** Whether `value` has arrays or objects nested more than `max` deep. Iterative: any depth is safe to ask about. */
+/**
+ * Whether `value` has arrays or objects nested more than `max` deep. It stops at `max` levels, so it
+ * recurses at most that deep whatever the value, and it allocates nothing (it runs on every create).
+ */
 export function nestsDeeperThan(value: unknown, max = MAX_JSON_DEPTH): boolean {
   if (value === null || typeof value !== "object") return false;
-  const stack: [object, number][] = [[value, 1]];
-  for (let next = stack.pop(); next !== undefined; next = stack.pop()) {
-    const [item, depth] = next;
-    if (depth > max) return true;
-    for (const child of Array.isArray(item) ? item : Object.values(item)) {
-      if (child !== null && typeof child === "object") stack.push([child, depth + 1]);
-    }
+  if (max === 0) return true;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (nestsDeeperThan(value[i], max - 1)) return true;
+    return false;
   }
+  for (const key in value) if (nestsDeeperThan((value as Record<string, unknown>)[key], max - 1)) return true;
   return false;
 }

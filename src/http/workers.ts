@@ -3,7 +3,7 @@ import { visibleNamespaces, type Principal } from "../auth/index.ts";
 import { Leases, LEASE_LIMITS } from "../engine/index.ts";
 import type { JobSpec } from "../job-view.ts";
 import type { SurfaceContext } from "./context.ts";
-import { parseJsonBody } from "./json-body.ts";
+import { JSON_BODY } from "./json-body.ts";
 import { requireTreeNamespaces, visibleRecord } from "./native/access.ts";
 import { ErrorSchema, IdParams, JobSpecSchema } from "./native/schemas.ts";
 
@@ -139,7 +139,7 @@ export const workerApi = (ctx: SurfaceContext, leases = new Leases(ctx.engine, c
       },
       {
         body: LeaseBody,
-        parse: parseJsonBody,
+        ...JSON_BODY,
         detail: detail(
           "Lease queued jobs",
           "Takes up to `max` queued jobs of the given types (highest priority, then oldest) and starts them. " +
@@ -158,7 +158,7 @@ export const workerApi = (ctx: SurfaceContext, leases = new Leases(ctx.engine, c
       {
         params: IdParams,
         body: HeartbeatBody,
-        parse: parseJsonBody,
+        ...JSON_BODY,
         detail: detail(
           "Keep a lease, report progress",
           "Extends the lease by `leaseMs` from now and records progress and message when given. The answer " +
@@ -186,7 +186,7 @@ export const workerApi = (ctx: SurfaceContext, leases = new Leases(ctx.engine, c
       {
         params: IdParams,
         body: PromptBody,
-        parse: parseJsonBody,
+        ...JSON_BODY,
         detail: detail(
           "Ask a question and wait for the answer",
           "The job moves to `waiting` with the prompt until someone answers (or the deadline takes the default " +
@@ -211,7 +211,7 @@ export const workerApi = (ctx: SurfaceContext, leases = new Leases(ctx.engine, c
       {
         params: IdParams,
         body: WaitAnswerBody,
-        parse: parseJsonBody,
+        ...JSON_BODY,
         detail: detail("Wait for a prompt's answer", "Long poll for the answer to a prompt asked before, by its index."),
         response: errors,
       },
@@ -228,7 +228,7 @@ export const workerApi = (ctx: SurfaceContext, leases = new Leases(ctx.engine, c
       {
         params: IdParams,
         body: ChildrenBody,
-        parse: parseJsonBody,
+        ...JSON_BODY,
         detail: detail(
           "Create sub-jobs",
           "Creates sub-jobs under the leased job. Completing the job then waits for them; the failure policy " +
@@ -243,7 +243,7 @@ export const workerApi = (ctx: SurfaceContext, leases = new Leases(ctx.engine, c
     }, {
       params: IdParams,
       body: CompleteBody,
-      parse: parseJsonBody,
+      ...JSON_BODY,
       detail: detail(
         "Complete the job",
         "Stores the result and ends the lease. The job succeeds, or waits for its unfinished sub-jobs first.",
@@ -256,7 +256,7 @@ export const workerApi = (ctx: SurfaceContext, leases = new Leases(ctx.engine, c
     }, {
       params: IdParams,
       body: FailBody,
-      parse: parseJsonBody,
+      ...JSON_BODY,
       detail: detail(
         "Fail the attempt",
         "Ends the lease. The job goes back to the queue (after its backoff) while attempts remain and " +
@@ -270,7 +270,7 @@ export const workerApi = (ctx: SurfaceContext, leases = new Leases(ctx.engine, c
     }, {
       params: IdParams,
       body: LeaseOnly,
-      parse: parseJsonBody,
+      ...JSON_BODY,
       detail: detail("Acknowledge a cancel", "The worker stopped after a cancel request: the job ends `canceled`."),
       response: errors,
     });

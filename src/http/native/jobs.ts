@@ -2,7 +2,7 @@ import { Elysia, t } from "elysia";
 import { JobdError, notFound } from "../../errors.ts";
 import { JOB_STATES, type JobState, type JobSpec, type JobView } from "../../job-view.ts";
 import type { SurfaceContext } from "../context.ts";
-import { parseJsonBody } from "../json-body.ts";
+import { JSON_BODY } from "../json-body.ts";
 import { JsonMemo } from "../json-memo.ts";
 import { synchronousRoutes } from "../synchronous.ts";
 import { listScope, requireTreeNamespaces, visibleForCommand, visibleJob, visibleRecord } from "./access.ts";
@@ -54,7 +54,7 @@ export const nativeJobs = ({ engine, auth }: SurfaceContext) => {
       },
       {
         body: JobSpecSchema,
-        parse: parseJsonBody,
+        ...JSON_BODY,
         detail: {
           summary: "Create a job",
           description:
@@ -122,7 +122,7 @@ export const nativeJobs = ({ engine, auth }: SurfaceContext) => {
       {
       params: IdParams,
       body: AnswerSchema,
-      parse: parseJsonBody,
+      ...JSON_BODY,
       detail: {
         summary: "Answer the open prompt",
         description:
