@@ -86,6 +86,17 @@ eachTarget(
       expect((await view((await view(kept)).children[0] as string)).namespace).toBe("nsa");
       expect((await view(moved)).namespace).toBe("nsb");
       expect((await view((await view(moved)).children[0] as string)).namespace).toBe("nsb");
+      // A token for nsa only does not learn of the sub-job in nsb: not from the parent's children, not
+      // from its children route, not from a list.
+      const a = bearer(token("writer-a"));
+      const asA = await json<JobView>(await t.fetch(`/api/v1/jobs/${made.id}`, { headers: a }));
+      expect(asA.children).toEqual([kept]);
+      const children = await json<{ jobs: JobView[] }>(await t.fetch(`/api/v1/jobs/${made.id}/children`, { headers: a }));
+      expect(children.jobs.map((j) => j.id)).toEqual([kept]);
+      const listed = await json<{ jobs: JobView[] }>(await t.fetch(`/api/v1/jobs?namespace=nsa&limit=1000`, { headers: a }));
+      expect(listed.jobs.find((j) => j.id === made.id)?.children).toEqual([kept]);
+      expect(JSON.stringify(listed)).not.toContain(moved);
+      expect((await t.fetch(`/api/v1/jobs/${moved}`, { headers: a })).status).toBe(404);
       // writer-a may use nsa only: a sub-job in nsb, at any depth, refuses the whole tree.
       const before = (await json<{ jobs: unknown[] }>(await t.fetch("/api/v1/jobs?limit=1000", { headers: admin }))).jobs.length;
       const nested = { type: "script", namespace: "nsa", children: [{ type: "script", children: [{ type: "script", namespace: "nsb" }] }] };

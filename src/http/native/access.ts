@@ -7,7 +7,20 @@ import type { JobRecord } from "../../store/index.ts";
 
 /** A job the principal may see, or the same 404 an unknown id gets (its existence stays hidden). */
 export function visibleJob(engine: Engine, principal: Principal, id: string): JobView {
-  return visible(engine.get(id), principal);
+  return viewFor(engine, principal, visible(engine.get(id), principal));
+}
+
+/**
+ * A view as this principal may see it. A sub-job may live in another namespace than its parent; a
+ * token that cannot see that namespace does not learn the sub-job's id from its parent's `children`
+ * either. The same view comes back when nothing is hidden (a token that sees every namespace, a job
+ * without children), so a kept answer stays kept.
+ */
+export function viewFor(engine: Engine, principal: Principal, view: JobView): JobView {
+  if (principal.namespaces === "*" || view.children.length === 0) return view;
+  const shown = new Set(engine.children(view.id).filter((c) => canSee(principal, c.namespace)).map((c) => c.id));
+  if (shown.size === view.children.length) return view;
+  return { ...view, children: view.children.filter((id) => shown.has(id)) };
 }
 
 export function visibleRecord(engine: Engine, principal: Principal, id: string): JobRecord {

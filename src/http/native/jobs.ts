@@ -1,11 +1,12 @@
 import { Elysia, t } from "elysia";
+import { canSee } from "../../auth/index.ts";
 import { JobdError, notFound } from "../../errors.ts";
 import { JOB_STATES, type JobState, type JobSpec, type JobView } from "../../job-view.ts";
 import type { SurfaceContext } from "../context.ts";
 import { JSON_BODY } from "../json-body.ts";
 import { JsonMemo } from "../json-memo.ts";
 import { synchronousRoutes } from "../synchronous.ts";
-import { listScope, requireTreeNamespaces, visibleForCommand, visibleJob, visibleRecord } from "./access.ts";
+import { listScope, requireTreeNamespaces, viewFor, visibleForCommand, visibleJob, visibleRecord } from "./access.ts";
 import { AnswerSchema, ErrorSchema, IdParams, JobSpecSchema, ListQuery } from "./schemas.ts";
 
 const MAX_WAIT_MS = 60_000;
@@ -81,7 +82,7 @@ export const nativeJobs = ({ engine, auth }: SurfaceContext) => {
           limit,
         });
         const last = jobs[jobs.length - 1];
-        return { jobs, nextCursor: jobs.length === limit && last ? String(last.seq) : null };
+        return { jobs: jobs.map((job) => viewFor(engine, principal, job)), nextCursor: jobs.length === limit && last ? String(last.seq) : null };
       },
       {
         query: ListQuery,
@@ -99,7 +100,7 @@ export const nativeJobs = ({ engine, auth }: SurfaceContext) => {
       ({ params, principal }) => {
         visibleForCommand(engine, principal, params.id);
         auth.requireWrite(principal);
-        return engine.cancel(params.id);
+        return engine.cancel(params.id).then((job) => viewFor(engine, principal, job));
       },
       {
       params: IdParams,
@@ -117,7 +118,7 @@ export const nativeJobs = ({ engine, auth }: SurfaceContext) => {
       ({ params, body, principal }) => {
         visibleForCommand(engine, principal, params.id);
         auth.requireWrite(principal);
-        return engine.answer(params.id, body.button, body.prompt);
+        return engine.answer(params.id, body.button, body.prompt).then((job) => viewFor(engine, principal, job));
       },
       {
       params: IdParams,
@@ -144,7 +145,9 @@ export const nativeJobs = ({ engine, auth }: SurfaceContext) => {
       "/:id/children",
       ({ params, principal }) => {
         visibleRecord(engine, principal, params.id);
-        return { jobs: engine.children(params.id).map((r) => engine.viewOf(r)) };
+        // Sub-jobs in a namespace the token cannot see are not there, as far as this caller can tell.
+        const children = engine.children(params.id).filter((r) => canSee(principal, r.namespace));
+        return { jobs: children.map((r) => viewFor(engine, principal, engine.viewOf(r))) };
       },
       { params: IdParams, detail: { summary: "The job's direct children" }, response: { 404: ErrorSchema } },
     )
@@ -157,7 +160,7 @@ export const nativeJobs = ({ engine, auth }: SurfaceContext) => {
         server?.timeout(request, Math.ceil(timeout / 1000) + 15);
         const job = await engine.wait(params.id, timeout);
         if (!job) throw notFound();
-        return job;
+        return viewFor(engine, principal, job);
       },
       {
         params: IdParams,
