@@ -4,7 +4,7 @@ import { Leases, LEASE_LIMITS } from "../engine/index.ts";
 import type { JobSpec } from "../job-view.ts";
 import type { SurfaceContext } from "./context.ts";
 import { JSON_BODY } from "./json-body.ts";
-import { requireTreeNamespaces, visibleRecord } from "./native/access.ts";
+import { requireTreeNamespaces, viewFor, visibleRecord } from "./native/access.ts";
 import { ErrorSchema, IdParams, JobSpecSchema } from "./native/schemas.ts";
 
 const LeaseId = t.String({ minLength: 1, maxLength: 100, description: "the lease id the lease call returned" });
@@ -135,7 +135,7 @@ export const workerApi = (ctx: SurfaceContext, leases = new Leases(ctx.engine, c
             waitMs: body.waitMs ?? 0,
             signal: request.signal,
           })
-          .then((jobs) => ({ jobs }));
+          .then((jobs) => ({ jobs: jobs.map((job) => viewFor(engine, principal, job)) }));
       },
       {
         body: LeaseBody,
@@ -239,7 +239,7 @@ export const workerApi = (ctx: SurfaceContext, leases = new Leases(ctx.engine, c
     )
     .post("/jobs/:id/complete", ({ params, body, principal }) => {
       mayWork(principal, params.id);
-      return leases.complete(params.id, body.lease, body.result);
+      return leases.complete(params.id, body.lease, body.result).then((job) => viewFor(engine, principal, job));
     }, {
       params: IdParams,
       body: CompleteBody,
@@ -252,7 +252,7 @@ export const workerApi = (ctx: SurfaceContext, leases = new Leases(ctx.engine, c
     })
     .post("/jobs/:id/fail", ({ params, body, principal }) => {
       mayWork(principal, params.id);
-      return leases.fail(params.id, body.lease, body.error, body.retryable);
+      return leases.fail(params.id, body.lease, body.error, body.retryable).then((job) => viewFor(engine, principal, job));
     }, {
       params: IdParams,
       body: FailBody,
@@ -266,7 +266,7 @@ export const workerApi = (ctx: SurfaceContext, leases = new Leases(ctx.engine, c
     })
     .post("/jobs/:id/stopped", ({ params, body, principal }) => {
       mayWork(principal, params.id);
-      return leases.stopped(params.id, body.lease);
+      return leases.stopped(params.id, body.lease).then((job) => viewFor(engine, principal, job));
     }, {
       params: IdParams,
       body: LeaseOnly,
