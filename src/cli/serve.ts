@@ -16,6 +16,8 @@ export interface Server {
   url: string;
   engine: Engine;
   stop(): Promise<void>;
+  /** The server's JSON log. */
+  log(level: "info" | "warn" | "error", message: string, fields?: Record<string, unknown>): void;
 }
 
 export const isLoopback = (host: string): boolean =>
@@ -115,7 +117,7 @@ export async function startServer(config: Config): Promise<Server> {
       lock.release();
       logger.log("info", "jobd stopped");
     })());
-  return { url, engine, stop };
+  return { url, engine, stop, log: (level, message, fields) => logger.log(level, message, fields) };
 }
 
 export async function serve(argv: string[]): Promise<number> {
@@ -145,7 +147,10 @@ export async function serve(argv: string[]): Promise<number> {
     return 2;
   }
   await signalled;
-  const hard = setTimeout(() => process.exit(1), 10_000);
+  const hard = setTimeout(() => {
+    server.log("error", "jobd did not stop within 10 s (requests still running); exiting 1");
+    process.exit(1);
+  }, 10_000);
   await server.stop().finally(() => clearTimeout(hard));
   return 0;
 }

@@ -25,7 +25,7 @@ const ProgressHeaders = t.Object({
 });
 const errors = { 400: ImsErrorSchema, 401: ImsErrorSchema, 404: ImsErrorSchema };
 
-const badJobId = () => new ImsError(400, IMS_CODES.jobQuery, "The job ID is invalid: expected 32 hex digits.");
+const badJobId = () => new ImsError(400, IMS_CODES.jobQuery, "The job ID is invalid: expected 32 hex digits (or a dashed UUID).");
 const noJob = (id: string) => new ImsError(404, IMS_CODES.jobQuery, `The job ${id} does not exist.`);
 
 export const imsDialect = (ctx: SurfaceContext) => {
