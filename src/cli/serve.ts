@@ -52,6 +52,9 @@ export async function startServer(config: Config): Promise<Server> {
       `refusing to listen on ${config.host} without credentials: give --token or --tokens FILE, or bind a loopback address`,
     );
   }
+  // A port in use is refused before the database is created or opened (listening proper comes after
+  // boot, so that no request meets an engine that is still waking jobs).
+  if (config.port !== 0) refuseBusyPort(config.host, config.port);
   if (config.db !== ":memory:") mkdirSync(dirname(config.db), { recursive: true });
   // Before anything is read: a second server must not boot (and resume) jobs the first one runs.
   const lock = ServerLock.take(config.db);
@@ -94,7 +97,7 @@ export async function startServer(config: Config): Promise<Server> {
     await engine.close();
     store.close();
     lock.release();
-    throw (error as { code?: string }).code === "EADDRINUSE" ? new Error(`${config.host}:${config.port} is already in use`) : error;
+    throw (error as { code?: string }).code === "EADDRINUSE" ? portInUse(config.host, config.port) : error;
   }
   const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${server.server?.port ?? config.port}`;
   logger.log("info", "jobd listening", { url, db: config.db, resumed: booted.resumed, migrated: store.migrated });
@@ -118,6 +121,18 @@ export async function startServer(config: Config): Promise<Server> {
       logger.log("info", "jobd stopped");
     })());
   return { url, engine, stop, log: (level, message, fields) => logger.log(level, message, fields) };
+}
+
+const portInUse = (host: string, port: number): Error => new Error(`${host}:${port} is already in use`);
+
+/** Binds the port for a moment, without SO_REUSEPORT, to learn whether another process holds it. */
+function refuseBusyPort(host: string, port: number): void {
+  try {
+    Bun.listen({ hostname: host, port, socket: { data() {} } }).stop(true);
+  } catch (error) {
+    if ((error as { code?: string }).code === "EADDRINUSE") throw portInUse(host, port);
+    // Anything else (an address this host does not have, say) is left for the real listen to report.
+  }
 }
 
 export async function serve(argv: string[]): Promise<number> {

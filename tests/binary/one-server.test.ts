@@ -3,7 +3,7 @@
  * instead of sharing the work (two engines resuming the same jobs) or half the requests (SO_REUSEPORT).
  */
 import { afterEach, expect, test } from "bun:test";
-import { mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { cli } from "../cli/run-cli.ts";
@@ -53,6 +53,8 @@ test("a second server on a port in use refuses to start instead of sharing it", 
   const second = await cli(["serve", "--port", port, "--db", join(dir, "jobd.db")]);
   expect(second.code).toBe(2);
   expect(second.stderr).toContain(`127.0.0.1:${port} is already in use`);
+  // Refused before its database was created.
+  expect(existsSync(join(dir, "jobd.db"))).toBe(false);
   // Every request still reaches the first server.
   for (let i = 0; i < 6; i++) expect((await fetch(`${first.url}/readyz`)).status).toBe(200);
 });
