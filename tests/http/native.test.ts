@@ -112,6 +112,10 @@ eachTarget("native API", (target) => {
     const page2 = (await (await target().fetch(`/api/v1/jobs?namespace=paging&limit=2&cursor=${page1.nextCursor}`)).json()) as { jobs: JobView[]; nextCursor: string | null };
     expect(page2.jobs).toHaveLength(1);
     expect(page2.nextCursor).toBeNull();
+    // A page that ends with the oldest job hands out no cursor to an empty page.
+    const exact = (await (await target().fetch("/api/v1/jobs?namespace=paging&limit=3")).json()) as { jobs: JobView[]; nextCursor: string | null };
+    expect(exact.jobs).toHaveLength(3);
+    expect(exact.nextCursor).toBeNull();
     const seqs = [...page1.jobs, ...page2.jobs].map((j) => j.seq);
     expect(seqs).toEqual([...seqs].sort((a, b) => b - a));
     const byState = (await (await target().fetch("/api/v1/jobs?namespace=paging&state=succeeded,failed")).json()) as { jobs: JobView[] };

@@ -79,10 +79,12 @@ export const nativeJobs = ({ engine, auth }: SurfaceContext) => {
           parentId: query.parent === undefined ? undefined : query.parent === "none" ? null : query.parent,
           text: query.text,
           beforeSeq: cursor,
-          limit,
+          // One more than asked: nextCursor is only handed out when there is an older job to page to.
+          limit: limit + 1,
         });
-        const last = jobs[jobs.length - 1];
-        return { jobs: jobs.map((job) => viewFor(engine, principal, job)), nextCursor: jobs.length === limit && last ? String(last.seq) : null };
+        const page = jobs.slice(0, limit);
+        const last = page[page.length - 1];
+        return { jobs: page.map((job) => viewFor(engine, principal, job)), nextCursor: jobs.length > limit && last ? String(last.seq) : null };
       },
       {
         query: ListQuery,
