@@ -369,6 +369,9 @@ eachTarget("dialect 004 cloudsigma", (target) => {
     await expectError(target(), "/api/2.0/jobs/?format=xml", 406, "validation");
     await expectError(target(), "/api/2.0/jobs/", 406, "validation", { headers: { accept: "application/xml" } });
     await expectError(target(), "/api/2.0/jobs/", 406, "validation", { headers: { accept: "application/json;q=0, text/html" } });
+    // The most specific range decides: JSON refused by name is not taken back by */*.
+    await expectError(target(), "/api/2.0/jobs/", 406, "validation", { headers: { accept: "application/json;q=0, */*" } });
+    expect((await call(target(), "/api/2.0/jobs/", { headers: { accept: "application/xml;q=0, */*;q=0.1" } })).status).toBe(200);
     // A format tastypie does not know is no choice: the Accept header decides, as in tastypie.
     expect((await call(target(), "/api/2.0/jobs/?format=JSON")).status).toBe(200);
     await expectError(target(), "/api/2.0/jobs/?format=JSON", 406, "validation", { headers: { accept: "application/xml" } });

@@ -17,13 +17,25 @@ export function requireJson(request: Request, params: URLSearchParams): void {
   if (format === "json") return;
   const accept = request.headers.get("accept");
   if (!accept) return;
-  if (!accept.split(",").some(acceptsJson)) throw new CloudsigmaError(406, "validation", "Only application/json is served.", "Accept");
+  if (jsonQuality(accept) === 0) throw new CloudsigmaError(406, "validation", "Only application/json is served.", "Accept");
 }
 
-/** One Accept entry that JSON satisfies, unless its quality is 0 ("not acceptable"). */
-function acceptsJson(entry: string): boolean {
-  const [range = "", ...parameters] = entry.split(";").map((part) => part.trim().toLowerCase());
-  const q = parameters.find((p) => p.startsWith("q="));
-  if (q !== undefined && Number(q.slice(2)) === 0) return false;
-  return range === "" || range === "*/*" || range === "application/*" || range.endsWith("json");
+/**
+ * The quality an Accept header gives JSON: that of its most specific range that JSON satisfies
+ * (`application/json` or another `…json` type, then `application/*`, then the full wildcard), 0 when
+ * none does. So `application/json;q=0` refuses JSON even beside a wildcard, as HTTP reads it.
+ */
+function jsonQuality(accept: string): number {
+  let best = -1;
+  let quality = 0;
+  for (const entry of accept.split(",")) {
+    const [range = "", ...parameters] = entry.split(";").map((part) => part.trim().toLowerCase());
+    const specificity = range.endsWith("json") ? 2 : range === "application/*" ? 1 : range === "*/*" || range === "" ? 0 : -1;
+    if (specificity <= best) continue;
+    const q = parameters.find((p) => p.startsWith("q="));
+    const value = q === undefined ? 1 : Number(q.slice(2));
+    best = specificity;
+    quality = Number.isFinite(value) ? value : 1;
+  }
+  return quality;
 }
