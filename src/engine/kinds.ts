@@ -10,7 +10,7 @@ import {
   type HttpResponseValue,
   type KindDefinition,
 } from "../../machines/index.ts";
-import { UnresolvedHostError } from "../net/outbound.ts";
+import { OutboundRefusedError, requireAllowed, UnresolvedHostError } from "../net/outbound.ts";
 
 export type HttpClient = (request: HttpRequestInput, signal: AbortSignal) => Promise<HttpResponseValue>;
 
@@ -18,15 +18,13 @@ const unresolved = (host: string) => new HttpRequestError("HTTP_UNRESOLVED", `ho
 
 /** Throws unless the policy lets jobd call `url`: a refusal as final, a name it could not resolve as retryable. */
 async function checkOutbound(allow: (url: URL) => Promise<boolean>, url: URL): Promise<void> {
-  let allowed: boolean;
   try {
-    allowed = await allow(url);
+    await requireAllowed(allow, url);
   } catch (e) {
     if (e instanceof UnresolvedHostError) throw unresolved(e.host);
+    if (e instanceof OutboundRefusedError) throw new HttpRequestError("HTTP_NOT_ALLOWED", e.message, false);
     throw e;
   }
-  // The policy depends on jobd's flags alone, so another attempt would be refused the same way.
-  if (!allowed) throw new HttpRequestError("HTTP_NOT_ALLOWED", `address not allowed by --allow-outbound: ${url.host}`, false);
 }
 
 /**

@@ -1,6 +1,7 @@
 import { createHmac, randomBytes } from "node:crypto";
 import type { Store } from "../store/index.ts";
 import type { JobRecord } from "../store/index.ts";
+import { OutboundRefusedError, requireAllowed } from "../net/outbound.ts";
 import type { Clock } from "./clock.ts";
 
 export interface WebhookOptions {
@@ -107,10 +108,7 @@ export class Webhooks {
     let refused = false;
     try {
       const url = new URL(d.url);
-      if (!(await this.allow(url))) {
-        refused = true;
-        throw new Error(`address not allowed by --allow-outbound: ${url.host}`);
-      }
+      await requireAllowed(this.allow, url);
       const timestamp = this.clock.now();
       const res = await this.fetcher(url, {
         method: "POST",
@@ -128,6 +126,7 @@ export class Webhooks {
       status = res.status;
       await res.arrayBuffer().catch(() => undefined);
     } catch (e) {
+      refused = e instanceof OutboundRefusedError;
       error = e instanceof Error ? e.message : "delivery failed";
     }
     const ok = status !== null && status >= 200 && status < 300;

@@ -20,6 +20,19 @@ export class UnresolvedHostError extends Error {
   }
 }
 
+/** A URL the policy refuses. Final: the policy follows jobd's flags alone, so a retry is refused the same way. */
+export class OutboundRefusedError extends Error {
+  constructor(readonly url: URL) {
+    super(`address not allowed by --allow-outbound: ${url.host}`);
+    this.name = "OutboundRefusedError";
+  }
+}
+
+/** Resolves when `policy` lets jobd call `url`; rejects with OutboundRefusedError, or UnresolvedHostError. */
+export async function requireAllowed(policy: OutboundPolicy, url: URL): Promise<void> {
+  if (!(await policy(url))) throw new OutboundRefusedError(url);
+}
+
 type Range = { v: 4 | 6; bits: bigint; prefix: number };
 
 const toBig = (ip: string): { v: 4 | 6; value: bigint } | null => {
