@@ -27,7 +27,7 @@ export class Authenticator {
   private readonly principals: { digest: Buffer; principal: Principal }[];
   private readonly sessions = new Map<string, { principal: Principal; expiresAt: number }>();
 
-  /** Throws when two principals share a token (see requireDistinctTokens). */
+  /** Throws when two principals share a token or a name (see requireDistinctTokens). */
   constructor(principals: Principal[]) {
     requireDistinctTokens(principals);
     this.principals = principals.map((principal) => ({ digest: digest(principal.token), principal }));

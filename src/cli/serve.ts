@@ -5,7 +5,7 @@ import { seedDemo } from "../demo.ts";
 import { Engine } from "../engine/index.ts";
 import { createApp } from "../http/app.ts";
 import { createLogger } from "../log.ts";
-import { Authenticator, parseTokens, requireDistinctTokens, type Principal } from "../auth/index.ts";
+import { Authenticator, parseTokens, type Principal } from "../auth/index.ts";
 import { outboundPolicy } from "../net/outbound.ts";
 import { reapChildrenIfInit } from "../pid1.ts";
 import { readFileSync } from "node:fs";
@@ -38,8 +38,6 @@ function loadPrincipals(config: Config): Principal[] {
     if (config.token.length < 16) throw new Error("--token must be at least 16 characters");
     principals.push({ name: "admin", token: config.token, namespaces: "*", role: "admin" });
   }
-  // Here as well as in the Authenticator: refused before the database is opened or created.
-  requireDistinctTokens(principals);
   return principals;
 }
 
@@ -47,6 +45,8 @@ function loadPrincipals(config: Config): Principal[] {
 export async function startServer(config: Config): Promise<Server> {
   const logger = createLogger(config.logLevel);
   const principals = loadPrincipals(config);
+  // Built first: it refuses principals that share a token or a name before the database is opened or created.
+  const auth = new Authenticator(principals);
   if (principals.length === 0 && !isLoopback(config.host)) {
     throw new Error(
       `refusing to listen on ${config.host} without credentials: give --token or --tokens FILE, or bind a loopback address`,
@@ -72,7 +72,7 @@ export async function startServer(config: Config): Promise<Server> {
   });
   const { app, leases, state } = createApp({
     engine,
-    auth: new Authenticator(principals),
+    auth,
     options: { leaseMs: config.leaseMs, upstream: config.upstream ?? undefined, arangoMaxPending: config.arangoMaxPending },
     log: (msg, fields) => logger.log("error", msg, fields),
   });
