@@ -15,15 +15,10 @@ const SPEC_PATH = "/swagger/json";
  * schema under components and every such reference pointed there.
  */
 export function withComponentRefs(document: unknown): unknown {
-  const ids = ["JobSpec"];
-  let text = JSON.stringify(document);
-  for (const id of ids) {
-    text = text.replaceAll(`"$ref":"${id}"`, `"$ref":"#/components/schemas/${id}"`).replaceAll(`"$id":"${id}",`, "");
-  }
-  const doc = JSON.parse(text) as { components?: { schemas?: Record<string, unknown> } };
-  const schemas = { ...doc.components?.schemas };
-  const { $id: _, ...jobSpec } = JSON.parse(JSON.stringify(JobSpecSchema).replaceAll('"$ref":"JobSpec"', '"$ref":"#/components/schemas/JobSpec"'));
-  schemas.JobSpec = jobSpec;
+  const toComponent = (value: unknown) =>
+    JSON.parse(JSON.stringify(value).replaceAll('"$ref":"JobSpec"', '"$ref":"#/components/schemas/JobSpec"').replaceAll('"$id":"JobSpec",', ""));
+  const doc = toComponent(document) as { components?: { schemas?: Record<string, unknown> } };
+  const schemas = { ...doc.components?.schemas, JobSpec: toComponent(JobSpecSchema) };
   return { ...doc, components: { ...doc.components, schemas } };
 }
 
