@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { cli } from "../cli/run-cli.ts";
-import { startBinary, type RunningBinary } from "../helpers/target.ts";
+import { clientOf, startBinary, type RunningBinary } from "../helpers/target.ts";
 
 const running: RunningBinary[] = [];
 afterEach(async () => {
@@ -22,11 +22,7 @@ async function start(options: Parameters<typeof startBinary>[0] = {}): Promise<R
 
 test("a second server on the same database refuses to start, and leaves the first serving", async () => {
   const first = await start();
-  const job = (await (await fetch(`${first.url}/api/v1/jobs`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ type: "script", input: { steps: [{ sleep: 60_000 }] } }),
-  })).json()) as { id: string };
+  const job = await clientOf(first.url).createJob({ type: "script", input: { steps: [{ sleep: 60_000 }] } });
   const second = await cli(["serve", "--port", "0", "--db", first.db]);
   expect(second.code).toBe(2);
   expect(second.stderr).toContain(`another jobd is serving ${first.db}`);

@@ -7,7 +7,7 @@ import { expect, test } from "bun:test";
 import { Database } from "bun:sqlite";
 import { rmSync } from "node:fs";
 import type { JobView } from "../../src/job-view.ts";
-import { startBinary } from "../helpers/target.ts";
+import { clientOf, startBinary } from "../helpers/target.ts";
 
 test("SIGTERM during load answers what it accepted and leaves a clean database", async () => {
   const jobd = await startBinary();
@@ -63,11 +63,7 @@ test("SIGTERM during load answers what it accepted and leaves a clean database",
 
 test("SIGTERM answers open long polls at once: a job's /wait gets the job as it is, and jobd exits 0", async () => {
   const jobd = await startBinary();
-  const job = (await (await fetch(`${jobd.url}/api/v1/jobs`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ type: "script", input: { steps: [{ sleep: 60_000 }] } }),
-  })).json()) as JobView;
+  const job = await clientOf(jobd.url).createJob({ type: "script", input: { steps: [{ sleep: 60_000 }] } });
   const waits = Array.from({ length: 5 }, () => fetch(`${jobd.url}/api/v1/jobs/${job.id}/wait?timeout=60000`));
   await Bun.sleep(200);
   const started = Date.now();

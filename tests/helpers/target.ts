@@ -156,11 +156,15 @@ export async function startBinary(options: { args?: string[]; env?: Record<strin
   };
 }
 
+/** The native-API helpers (createJob, getJob, waitFor) for a server at `url`. */
+export function clientOf(url: string, authorization?: string): Omit<Target, "close" | "dir" | "engine" | "clock"> {
+  return withHelpers("binary", (path, init) => fetch(`${url}${path}`, init), authorization);
+}
+
 export async function binaryTarget(options: TargetOptions = {}): Promise<Target> {
   const bin = await startBinary({ args: options.args, env: options.env });
-  const fetcher = (path: string, init?: RequestInit) => fetch(`${bin.url}${path}`, init);
   return {
-    ...withHelpers("binary", fetcher, options.authorization),
+    ...clientOf(bin.url, options.authorization),
     dir: bin.dir,
     async close() {
       await bin.stop();

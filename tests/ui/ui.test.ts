@@ -6,10 +6,10 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import type { BrowserContext, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import type { JobSpec, JobView } from "../../src/job-view.ts";
-import { startBinary, type RunningBinary } from "../helpers/target.ts";
-import { launchBrowser } from "./setup.ts";
+import type { RunningBinary } from "../helpers/target.ts";
+import { openUi, type UiSession } from "./harness.ts";
 
 const ARTIFACTS = join(import.meta.dir, "../artifacts/ui");
 
@@ -30,29 +30,14 @@ const SPEC: JobSpec = {
   ],
 };
 
+let ui: UiSession;
 let bin: RunningBinary;
-let context: BrowserContext;
-let profile: string;
 let page: Page;
 let parent: JobView;
-const offHost: string[] = [];
-const pageErrors: string[] = [];
-
-async function api<T>(path: string, init?: RequestInit): Promise<T> {
-  const res = await fetch(`${bin.url}${path}`, init);
-  if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
-
-async function waitForJob(id: string, until: (job: JobView) => boolean): Promise<JobView> {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const job = await api<JobView>(`/api/v1/jobs/${id}`);
-    if (until(job)) return job;
-    if (Date.now() > deadline) throw new Error(`job ${id} stuck in ${job.stateValue}`);
-    await Bun.sleep(25);
-  }
-}
+let offHost: string[];
+let pageErrors: string[];
+const api = <T>(path: string, init?: RequestInit): Promise<T> => ui.api<T>(path, init);
+const waitForJob = (id: string, until: (job: JobView) => boolean): Promise<JobView> => ui.waitForJob(id, until);
 
 const lit = (node: string) => `.sc-node.sc-current[data-node="${node}"]`;
 const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
@@ -60,30 +45,14 @@ const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.
 beforeAll(async () => {
   rmSync(ARTIFACTS, { recursive: true, force: true });
   mkdirSync(ARTIFACTS, { recursive: true });
-  bin = await startBinary();
-  ({ context, profile } = await launchBrowser());
-  const host = new URL(bin.url).host;
-  await context.route("**/*", (route) => {
-    const url = new URL(route.request().url());
-    if (url.host === host && url.protocol === "http:") return route.continue();
-    offHost.push(url.href);
-    return route.abort("internetdisconnected");
-  });
-  page = context.pages()[0] ?? (await context.newPage());
-  page.on("pageerror", (error) => pageErrors.push(error.message));
-  parent = await api<JobView>("/api/v1/jobs", {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(SPEC),
-  });
+  ui = await openUi();
+  ({ bin, page, offHost, pageErrors } = ui);
+  parent = await ui.createJob(SPEC);
   parent = await waitForJob(parent.id, (j) => j.stateValue === "running.waiting");
 }, 60_000);
 
 afterAll(async () => {
-  await context?.close();
-  await bin?.stop();
-  if (profile) rmSync(profile, { recursive: true, force: true });
-  if (bin) rmSync(bin.dir, { recursive: true, force: true });
+  await ui?.close();
 });
 
 describe("the debugging UI in Chromium against the binary", () => {
