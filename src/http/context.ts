@@ -29,6 +29,6 @@ export interface SurfaceContext {
   /** Runs a request through the whole app, as if it came from the network (the arango async queue). */
   handle(request: Request): Promise<Response>;
   log(message: string, fields?: Record<string, unknown>): void;
-  /** HTTP counts, for answers given in front of the app's counting wrapper (a queued x-arango-async request). */
+  /** HTTP counts, for answers the route wrapper does not count (a queued x-arango-async request). */
   http: HttpMetrics;
 }

@@ -4,6 +4,7 @@
  * listed); any other value leaves the request to be served as usual. The match is exact.
  */
 import type { RouteHandler, SurfaceContext } from "../../context.ts";
+import type { Takeover } from "../../route-wrapper.ts";
 import { caller, namespaceFor, requireWrite } from "./access.ts";
 import { toArangoError } from "./error-hook.ts";
 import { queueFull } from "./errors.ts";
@@ -13,17 +14,16 @@ import { ASYNC_HEADER, ASYNC_ID_HEADER, captureRequest } from "./wire.ts";
 const ACCEPTED_HEADERS = { "content-type": "text/plain; charset=utf-8" };
 
 /**
- * `x-arango-async` in front of the router, as a higher-order function around Elysia's per-route
- * handler (`app.wrap`): requests without the header go straight to their route.
+ * `x-arango-async` in front of the router: the app's route wrapper (route-wrapper.ts) asks this first
+ * for each request, and a request without the header goes straight to its route.
  *
  * An `onRequest` hook would do the same, but any request hook makes Elysia build every request's
  * context before routing, including `request.url` as a string: ~1.5 µs a request on top of the header
- * read, for a header that almost no request carries. The wrapper returns the route's own handler
- * when the header is absent, so it allocates nothing.
+ * read, for a header that almost no request carries.
  */
-export const queueAsyncRequests = (ctx: SurfaceContext) => {
-  // The app's counting wrapper sits inside this one and never sees these answers, so they are counted
-  // here. They never reach a route, so their route label is the header that queued them.
+export const queueAsyncRequests = (ctx: SurfaceContext): Takeover => {
+  // These answers never reach a route or its counting, so they are counted here, under the header
+  // that queued them as their route label.
   const queued =
     (mode: "store" | "true"): RouteHandler =>
     (request) =>
@@ -33,9 +33,9 @@ export const queueAsyncRequests = (ctx: SurfaceContext) => {
       });
   const stored = queued("store");
   const fireAndForget = queued("true");
-  return (route: RouteHandler, request: Request): RouteHandler => {
+  return (request) => {
     const mode = request.headers.get(ASYNC_HEADER);
-    return mode === "store" ? stored : mode === "true" ? fireAndForget : route;
+    return mode === "store" ? stored : mode === "true" ? fireAndForget : undefined;
   };
 };
 

@@ -1,0 +1,71 @@
+import type { RouteHandler } from "./context.ts";
+import type { Counter, HttpMetrics } from "./metrics.ts";
+import type { RouteLabels } from "./route-labels.ts";
+
+/** A handler that answers a request in place of its route, or undefined to let the route serve it. */
+export type Takeover = (request: Request) => RouteHandler | undefined;
+
+/** What `app.wrap` takes: Elysia's handler for the request, and the request; returns what serves it. */
+export type Wrapper = (route: RouteHandler, request: Request) => RouteHandler;
+
+/**
+ * The one higher-order function around every route's handler (`app.wrap`). It gives `takeover` the
+ * first look at each request (the ArangoDB dialect's `x-arango-async`, which may queue it instead),
+ * and counts each answer as it leaves its route.
+ *
+ * Elysia calls it on every request, with the route's handler. Bun's router gives each route a handler
+ * of its own (and the request its `params`), so a route's template is looked up on its first request
+ * and kept with the handler, with the counter of the last method and status it answered: counting a
+ * request is then a comparison and an increment. The one handler behind `app.handle` and the paths
+ * Bun does not route (CloudSigma's trailing-slash URLs) looks the template up on every request.
+ *
+ * An after-response hook would count the same, but Elysia runs it through `setImmediate` for each
+ * request and compiles every route around it.
+ */
+export function routeWrapper(labels: RouteLabels, metrics: HttpMetrics, takeover: Takeover): Wrapper {
+  const wrapped = new WeakMap<RouteHandler, RouteHandler>();
+  return (route, request) => {
+    let handler = wrapped.get(route);
+    if (!handler) {
+      const count =
+        (request as { params?: unknown }).params !== undefined
+          ? oneRouteCount(labels.of(request.method, request.url), metrics)
+          : (req: Request, status: number) => metrics.count(req.method, labels.of(req.method, req.url), status);
+      handler = served(route, takeover, count);
+      wrapped.set(route, handler);
+    }
+    return handler;
+  };
+}
+
+function served(route: RouteHandler, takeover: Takeover, count: (request: Request, status: number) => void): RouteHandler {
+  return (request) => {
+    const instead = takeover(request);
+    if (instead) return instead(request);
+    const res = route(request);
+    if (res instanceof Promise) {
+      return res.then((answer) => {
+        count(request, answer.status);
+        return answer;
+      });
+    }
+    count(request, res.status);
+    return res;
+  };
+}
+
+/** Counting for one route's template: the counter of its last method and status is kept. */
+function oneRouteCount(template: string, metrics: HttpMetrics): (request: Request, status: number) => void {
+  let method = "";
+  let status = 0;
+  let counter: Counter | undefined;
+  return (request, answered) => {
+    const m = request.method;
+    if (counter === undefined || answered !== status || m !== method) {
+      method = m;
+      status = answered;
+      counter = metrics.counter(m, template, answered);
+    }
+    counter.n++;
+  };
+}
