@@ -12,7 +12,7 @@ import { toSafeError } from "./errors.ts";
 import { health } from "./health.ts";
 import { HttpMetrics, metricsSurface } from "./metrics.ts";
 import { RouteLabels, type RouteTemplate } from "./route-labels.ts";
-import { routeWrapper } from "./route-wrapper.ts";
+import { routeWrapper, withHeaders } from "./route-wrapper.ts";
 import { nativeEvents } from "./native/events.ts";
 import { nativeJobs } from "./native/jobs.ts";
 import { nativeMachines } from "./native/machines.ts";
@@ -88,11 +88,6 @@ export function createApp({ engine, auth = new Authenticator([]), options = {}, 
   app.handle = (request) => handleRoutes(request).then(withHeaders);
   handle = (request) => app.handle(request);
   return { app, state, ctx, leases };
-}
-
-function withHeaders(response: Response): Response {
-  void response.headers;
-  return response;
 }
 
 export type App = ReturnType<typeof createApp>["app"];

@@ -43,10 +43,10 @@ export class JsonMemo<T extends object> {
 }
 
 /**
- * A kept answer: its content type is the Blob's, which Bun writes out with it. Bun fills in the header
- * only when it sends the answer or when the headers are first read (never once the body was read), so
- * `app.handle` reads them for in-process callers (app.ts). Reading them here would cost every answer
- * over HTTP ~1 µs: the headers object Bun makes for it.
+ * A kept answer: its content type is the Blob's, which Bun writes out with the body. Bun fills in the
+ * header only then, or when the headers are first read (never once the body was read), so answers to
+ * HEAD (route-wrapper.ts) and to in-process callers (`app.handle`, app.ts) have them read. Reading them
+ * here would cost every answer over HTTP ~1 µs: the headers object Bun makes for it.
  */
 const blobResponse = (blob: Blob): Response => new Response(blob);
 

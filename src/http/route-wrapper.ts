@@ -46,12 +46,21 @@ function served(route: RouteHandler, takeover: Takeover, count: (request: Reques
     if (res instanceof Promise) {
       return res.then((answer) => {
         count(request, answer.status);
-        return answer;
+        return request.method === "HEAD" ? withHeaders(answer) : answer;
       });
     }
     count(request, res.status);
-    return res;
+    return request.method === "HEAD" ? withHeaders(res) : res;
   };
+}
+
+/**
+ * A kept answer's content type is its Blob's (json-memo.ts): Bun writes it out with the body, so an
+ * answer to HEAD, which has none, would go without it. Reading the headers fills it in.
+ */
+export function withHeaders(response: Response): Response {
+  void response.headers;
+  return response;
 }
 
 /** Counting for one route's template: the counter of its last method and status is kept. */

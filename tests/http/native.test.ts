@@ -30,6 +30,21 @@ eachTarget("native API", (target) => {
     expect(await missing.json()).toEqual({ error: { code: "NOT_FOUND", message: "job not found" } });
   });
 
+  test("status reads answer their content type, to HEAD as to GET, first or not", async () => {
+    // A job waiting for an external worker: its reads are kept answers (Blob bodies, json-memo.ts).
+    const job = await target().createJob({ type: "test.external", input: { n: 1 } });
+    const hex = job.id.replaceAll("-", "");
+    const reads = [`/api/v1/jobs/${job.id}`, `/jobs/${job.id}?peek=true`, `/v1/${job.namespace}/jobs/${hex}`, `/api/2.0/jobs/${job.id}/`];
+    for (const path of reads) {
+      for (const method of ["HEAD", "GET", "HEAD", "GET"]) {
+        const res = await target().fetch(path, { method });
+        expect(`${method} ${path} ${res.status}`).toBe(`${method} ${path} 200`);
+        expect(`${method} ${path} ${res.headers.get("content-type")}`).toMatch(/ application\/json/);
+        await res.arrayBuffer();
+      }
+    }
+  });
+
   test("bad input → 400 with {error: {code, message}}, never a 500", async () => {
     const cases: RequestInit[] = [
       json({}),
