@@ -8,6 +8,7 @@ import { databasesDialect } from "./dialects/databases.ts";
 import { imsDialect } from "./dialects/ims.ts";
 import { jobsDialect } from "./dialects/jobs.ts";
 import { docs } from "./docs.ts";
+import { JobdError } from "../errors.ts";
 import { toSafeError } from "./errors.ts";
 import { health } from "./health.ts";
 import { HttpMetrics, metricsSurface } from "./metrics.ts";
@@ -36,6 +37,8 @@ export interface AppState {
 export function createApp({ engine, auth = new Authenticator([]), options = {}, log = () => {} }: AppOptions) {
   const state: AppState = { sse: { clients: 0, closing: new AbortController() }, http: new HttpMetrics() };
   let handle: (request: Request) => Promise<Response> = async () => new Response(null, { status: 503 });
+  // Read on first use, once every surface has added its routes.
+  const routes: RouteLabels = new RouteLabels((): readonly RouteTemplate[] => app.routes);
   const ctx: SurfaceContext = {
     engine,
     auth,
@@ -43,6 +46,7 @@ export function createApp({ engine, auth = new Authenticator([]), options = {}, 
     handle: (request) => handle(request),
     log,
     http: state.http,
+    routes,
   };
   // Worker leases; `leases.close()` ends their long polls so that a shutdown need not wait for them.
   const leases = new Leases(engine, ctx.options.leaseMs);
@@ -60,11 +64,10 @@ export function createApp({ engine, auth = new Authenticator([]), options = {}, 
     .use(workerApi(ctx, leases));
 
   // normalize: false — schemas reject unknown fields instead of silently dropping them.
-  const labels: RouteLabels = new RouteLabels((): readonly RouteTemplate[] => app.routes);
   const app = new Elysia({ normalize: false })
     // One wrapper around each route's handler: `x-arango-async` may take any request jobd serves
     // (and counts what it queues itself); every other answer is counted as it leaves its route.
-    .wrap(routeWrapper(labels, state.http, queueAsyncRequests(ctx)) as unknown as Parameters<Elysia["wrap"]>[0])
+    .wrap(routeWrapper(routes, state.http, queueAsyncRequests(ctx)) as unknown as Parameters<Elysia["wrap"]>[0])
     .use(arangoDialect(ctx))
     .use(health(engine))
     .use(metricsSurface(ctx, state.http, state.sse))
@@ -75,8 +78,16 @@ export function createApp({ engine, auth = new Authenticator([]), options = {}, 
     .use(imsDialect(ctx))
     .use(cloudsigmaDialect(ctx))
     .use(uiSurface(ctx))
-    .onError(({ code, error, set }) => {
-      // Routes that no surface claims, and anything a surface let through.
+    .onError(({ code, error, set, route, request }) => {
+      // Routes that no surface claims, and anything a surface let through. A path jobd serves for
+      // other methods is 405 with those methods in Allow.
+      if (code === "NOT_FOUND" && route === undefined) {
+        const allowed = routes.methods(request.url);
+        if (allowed.length > 0) {
+          set.headers.allow = allowed.join(", ");
+          error = new JobdError("METHOD_NOT_ALLOWED", `${request.method} is not allowed here; allowed: ${allowed.join(", ")}`);
+        }
+      }
       const safe = toSafeError(code, error, (e) => log("unhandled error", { error: String(e) }));
       set.status = safe.status;
       return { error: { code: safe.code, message: safe.message } };

@@ -2,6 +2,7 @@ import type { Authenticator } from "../auth/index.ts";
 import type { Engine } from "../engine/index.ts";
 import type { DatabasesJobTable } from "./dialects/databases/config.ts";
 import type { HttpMetrics } from "./metrics.ts";
+import type { RouteLabels } from "./route-labels.ts";
 
 /** Elysia's handler for one request, as the app's wrappers (`app.wrap`) see and return it. */
 export type RouteHandler = (request: Request) => Response | Promise<Response>;
@@ -31,4 +32,6 @@ export interface SurfaceContext {
   log(message: string, fields?: Record<string, unknown>): void;
   /** HTTP counts, for answers the route wrapper does not count (a queued x-arango-async request). */
   http: HttpMetrics;
+  /** The app's routes by method and path template. */
+  routes: RouteLabels;
 }

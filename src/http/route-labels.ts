@@ -62,6 +62,21 @@ function find(at: Node, url: string, start: number, stop: number): string | unde
   return viaParam ?? at.rest;
 }
 
+/**
+ * Where a URL's path segments lie: from just past the path's first `/` to the end of the path (before
+ * `?` or `#`, and before a trailing slash, which does not count). `/` itself has no segments.
+ */
+function pathSpan(url: string): [start: number, stop: number] | undefined {
+  const slash = url.indexOf("/", url.indexOf("//") + 2);
+  if (slash < 0) return undefined;
+  let stop = url.indexOf("?", slash);
+  if (stop < 0) stop = url.length;
+  const hash = url.indexOf("#", slash);
+  if (hash >= 0 && hash < stop) stop = hash;
+  if (stop - 1 > slash && url.charCodeAt(stop - 1) === 47) stop--;
+  return [stop === slash + 1 ? stop + 1 : slash + 1, stop];
+}
+
 export class RouteLabels {
   private trees: Map<string, Node> | undefined;
 
@@ -70,19 +85,28 @@ export class RouteLabels {
 
   /** The template of `url` for `method`, or `unmatched`. */
   of(method: string, url: string): string {
-    const slash = url.indexOf("/", url.indexOf("//") + 2);
-    if (slash < 0) return UNMATCHED;
-    let stop = url.indexOf("?", slash);
-    if (stop < 0) stop = url.length;
-    const hash = url.indexOf("#", slash);
-    if (hash >= 0 && hash < stop) stop = hash;
-    // A trailing slash does not count; `/` itself has no segments at all.
-    if (stop - 1 > slash && url.charCodeAt(stop - 1) === 47) stop--;
-    const start = stop === slash + 1 ? stop + 1 : slash + 1;
+    const span = pathSpan(url);
+    if (!span) return UNMATCHED;
+    const [start, stop] = span;
     const trees = this.table();
     const own = trees.get(method);
     const all = trees.get("ALL");
     return (own && find(own, url, start, stop)) ?? (all && find(all, url, start, stop)) ?? UNMATCHED;
+  }
+
+  /**
+   * The methods with a route of their own for `url`, sorted; HEAD with GET (Bun answers HEAD from the
+   * GET route). Routes for any method (`ALL`) are left out: a path they serve never goes unrouted.
+   */
+  methods(url: string): string[] {
+    const span = pathSpan(url);
+    if (!span) return [];
+    const found: string[] = [];
+    for (const [method, tree] of this.table()) {
+      if (method !== "ALL" && find(tree, url, span[0], span[1]) !== undefined) found.push(method);
+    }
+    if (found.includes("GET") && !found.includes("HEAD")) found.push("HEAD");
+    return found.sort();
   }
 
   private table(): Map<string, Node> {

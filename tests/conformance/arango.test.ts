@@ -541,6 +541,19 @@ eachTarget(
       expect(seen.length).toBe(before);
     });
 
+    test("a path jobd serves for other methods is jobd's 405, never the upstream's", async () => {
+      const t = target();
+      const before = seen.length;
+      const res = await t.fetch("/api/v1/jobs/01890000-0000-7000-8000-000000000000", { method: "DELETE" });
+      expect(res.status).toBe(405);
+      expect(res.headers.get("allow")).toBe("GET, HEAD");
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe("METHOD_NOT_ALLOWED");
+      expect((await t.fetch("/healthz", { method: "POST" })).status).toBe(405);
+      expect(seen.length).toBe(before);
+      // A path jobd serves for no method still goes to the upstream, whatever the method.
+      expect((await t.fetch("/api/v1/reports", { method: "DELETE" })).headers.get("x-upstream")).toBe("yes");
+    });
+
     test("with x-arango-async: store the upstream call becomes a job; its answer is the stored result", async () => {
       const t = target();
       const path = `/reports/slow?ms=300&run=store-${t.name}`;

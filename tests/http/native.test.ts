@@ -45,6 +45,31 @@ eachTarget("native API", (target) => {
     }
   });
 
+  test("a method a path does not take is 405 with the methods it takes in Allow; an unknown path is 404", async () => {
+    const job = await target().createJob({ type: "test.external", input: {} });
+    const cases: [string, string, string][] = [
+      ["DELETE", `/api/v1/jobs/${job.id}`, "GET, HEAD"],
+      ["PUT", `/api/v1/jobs/${job.id}`, "GET, HEAD"],
+      ["GET", `/api/v1/jobs/${job.id}/cancel`, "POST"],
+      ["PATCH", "/api/v1/jobs", "GET, HEAD, POST"],
+      ["POST", "/healthz", "GET, HEAD"],
+    ];
+    for (const [method, path, allow] of cases) {
+      const res = await target().fetch(path, { method });
+      expect(`${method} ${path} ${res.status} ${res.headers.get("allow")}`).toBe(`${method} ${path} 405 ${allow}`);
+      expect(await res.json()).toEqual({
+        error: { code: "METHOD_NOT_ALLOWED", message: `${method} is not allowed here; allowed: ${allow}` },
+      });
+    }
+    // Nothing changed: the job is still there, still queued.
+    expect(((await (await target().fetch(`/api/v1/jobs/${job.id}`)).json()) as JobView).state).toBe("queued");
+    for (const [method, path] of [["GET", "/api/v1/nothing"], ["DELETE", "/api/v1/jobs/x/y/z"], ["POST", "/no/such/path"]]) {
+      const res = await target().fetch(path as string, { method });
+      expect(`${method} ${path} ${res.status} ${res.headers.get("allow")}`).toBe(`${method} ${path} 404 null`);
+      expect(await res.json()).toEqual({ error: { code: "NOT_FOUND", message: "no such route" } });
+    }
+  });
+
   test("bad input → 400 with {error: {code, message}}, never a 500", async () => {
     const cases: RequestInit[] = [
       json({}),

@@ -2,8 +2,9 @@
  * Requests no jobd route claims. `/_db/{name}/…` is tried again without the prefix (drivers send it on
  * every request; the database does not matter to jobd). Whatever is still unclaimed goes to the
  * `--upstream` service when one is set: streamed both ways, end-to-end headers kept, redirects passed
- * back rather than followed, so no other host is ever contacted. Without an upstream, ArangoDB paths
- * get ArangoDB's "unknown path" 404 and the rest falls through to the app's own 404.
+ * back rather than followed, so no other host is ever contacted. A path jobd serves for other methods
+ * is not unclaimed: the app answers it 405. Without an upstream, ArangoDB paths get ArangoDB's
+ * "unknown path" 404 and the rest falls through to the app's own 404 or 405.
  */
 import type { SurfaceContext } from "../../context.ts";
 import { caller } from "./access.ts";
@@ -64,7 +65,8 @@ export function unmatchedRequests(ctx: SurfaceContext): (request: Request) => Pr
       if (proxied.has(inner)) proxied.add(request);
       return answer;
     }
-    if (upstream) {
+    // A path jobd serves for other methods is jobd's own: the app answers 405, the upstream never sees it.
+    if (upstream && ctx.routes.methods(request.url).length === 0) {
       // With auth on, the gateway is not an open relay: the caller must be a jobd principal.
       if (ctx.auth.enabled) {
         try {
