@@ -83,7 +83,7 @@ export function createApp({ engine, auth = new Authenticator([]), options = {}, 
       // other methods is 405 with those methods in Allow.
       if (code === "NOT_FOUND" && route === undefined) {
         const allowed = routes.methods(request.url);
-        if (allowed.length > 0) {
+        if (allowed.length > 0 && !allowed.includes(request.method)) {
           set.headers.allow = allowed.join(", ");
           error = new JobdError("METHOD_NOT_ALLOWED", `${request.method} is not allowed here; allowed: ${allowed.join(", ")}`);
         }

@@ -83,27 +83,29 @@ export class RouteLabels {
   /** `routes` is read on first use, once every surface has added its routes. */
   constructor(private readonly routes: () => readonly RouteTemplate[]) {}
 
-  /** The template of `url` for `method`, or `unmatched`. */
+  /** The template of `url` for `method`, or `unmatched`. HEAD is served by GET routes. */
   of(method: string, url: string): string {
     const span = pathSpan(url);
     if (!span) return UNMATCHED;
     const [start, stop] = span;
     const trees = this.table();
-    const own = trees.get(method);
+    const own = trees.get(method) ?? (method === "HEAD" ? trees.get("GET") : undefined);
     const all = trees.get("ALL");
     return (own && find(own, url, start, stop)) ?? (all && find(all, url, start, stop)) ?? UNMATCHED;
   }
 
   /**
-   * The methods with a route of their own for `url`, sorted; HEAD with GET (Bun answers HEAD from the
-   * GET route). Routes for any method (`ALL`) are left out: a path they serve never goes unrouted.
+   * The methods with a route for `url`, sorted; HEAD with GET (Bun answers HEAD from the GET route).
+   * None when a route for any method (`ALL`) serves it: every method is taken there.
    */
   methods(url: string): string[] {
     const span = pathSpan(url);
     if (!span) return [];
     const found: string[] = [];
     for (const [method, tree] of this.table()) {
-      if (method !== "ALL" && find(tree, url, span[0], span[1]) !== undefined) found.push(method);
+      if (find(tree, url, span[0], span[1]) === undefined) continue;
+      if (method === "ALL") return [];
+      found.push(method);
     }
     if (found.includes("GET") && !found.includes("HEAD")) found.push("HEAD");
     return found.sort();

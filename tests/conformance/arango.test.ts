@@ -550,6 +550,11 @@ eachTarget(
       expect(((await res.json()) as { error: { code: string } }).error.code).toBe("METHOD_NOT_ALLOWED");
       expect((await t.fetch("/healthz", { method: "POST" })).status).toBe(405);
       expect(seen.length).toBe(before);
+      // With the /_db/{name} prefix drivers send, the same.
+      const prefixed = await t.fetch("/_db/_system/api/v1/jobs/01890000-0000-7000-8000-000000000000", { method: "DELETE" });
+      expect(prefixed.status).toBe(405);
+      expect(prefixed.headers.get("allow")).toBe("GET, HEAD");
+      expect(seen.length).toBe(before);
       // A path jobd serves for no method still goes to the upstream, whatever the method.
       expect((await t.fetch("/api/v1/reports", { method: "DELETE" })).headers.get("x-upstream")).toBe("yes");
     });

@@ -73,4 +73,28 @@ eachTarget("metrics", (current: () => Target) => {
     }
     expect(value(await scrape(), queued)).toBe(value(after, queued) + 2);
   });
+
+  test("HEAD is counted under the GET route's template, also when a route's first request is a HEAD", async () => {
+    const job = await current().createJob({ type: "test.external", namespace: "heads", input: {} });
+    const key = (method: string, route: string) => `jobd_http_requests_total{method="${method}",route="${route}",status="200"}`;
+    // Routes no other test here reads: their first request is the HEAD.
+    const routes: [string, string][] = [
+      [`/api/v1/jobs/${job.id}/children`, "/api/v1/jobs/:id/children"],
+      [`/api/databases/heads/jobs/${job.id}`, "/api/databases/:dbid/jobs/:job"],
+      [`/api/2.0/jobs/${job.id}/`, "/api/2.0/jobs/:uuid/"],
+    ];
+    const before = await scrape();
+    for (const [path] of routes) {
+      for (const method of ["HEAD", "GET", "GET"]) {
+        const res = await current().fetch(path, { method });
+        expect(`${method} ${path} ${res.status}`).toBe(`${method} ${path} 200`);
+        await res.arrayBuffer();
+      }
+    }
+    const after = await scrape();
+    for (const [, route] of routes) {
+      expect(`${route} HEAD ${value(after, key("HEAD", route)) - value(before, key("HEAD", route))}`).toBe(`${route} HEAD 1`);
+      expect(`${route} GET ${value(after, key("GET", route)) - value(before, key("GET", route))}`).toBe(`${route} GET 2`);
+    }
+  });
 });

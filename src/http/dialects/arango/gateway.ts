@@ -65,8 +65,10 @@ export function unmatchedRequests(ctx: SurfaceContext): (request: Request) => Pr
       if (proxied.has(inner)) proxied.add(request);
       return answer;
     }
-    // A path jobd serves for other methods is jobd's own: the app answers 405, the upstream never sees it.
-    if (upstream && ctx.routes.methods(request.url).length === 0) {
+    // A path jobd serves for other methods is jobd's own: the app answers 405, the upstream never sees
+    // it. That holds for a path that had a `/_db/{name}` prefix too (`request` is then without it).
+    if (ctx.routes.methods(request.url).length > 0) return undefined;
+    if (upstream) {
       // With auth on, the gateway is not an open relay: the caller must be a jobd principal.
       if (ctx.auth.enabled) {
         try {
