@@ -13,6 +13,8 @@ export interface Counter {
  */
 export class HttpMetrics {
   private readonly counts = new Map<string, Map<string, Map<number, Counter>>>();
+  /** Requests answered by another request made from them, which is counted in their place. */
+  private readonly passed = new WeakSet<Request>();
 
   count(method: string, route: string, status: number): void {
     this.counter(method, route, status).n++;
@@ -27,6 +29,15 @@ export class HttpMetrics {
     let counter = statuses.get(status);
     if (!counter) statuses.set(status, (counter = { n: 0 }));
     return counter;
+  }
+
+  /** `request` is answered by a request made from it (a `/_db/{name}` path without the prefix). */
+  passOn(request: Request): void {
+    this.passed.add(request);
+  }
+
+  passedOn(request: Request): boolean {
+    return this.passed.has(request);
   }
 
   *requests(): Generator<{ method: string; route: string; status: number; n: number }> {

@@ -17,7 +17,8 @@ export type Wrapper = (route: RouteHandler, request: Request) => RouteHandler;
  * of its own (and the request its `params`), so a route's template is looked up on its first request
  * and kept with the handler, with the counter of the last method and status it answered: counting a
  * request is then a comparison and an increment. The one handler behind `app.handle` and the paths
- * Bun does not route (CloudSigma's trailing-slash URLs) looks the template up on every request.
+ * Bun does not route (CloudSigma's trailing-slash URLs) looks the template up on every request, and
+ * leaves out a request passed on to another (`HttpMetrics.passOn`), which is counted instead.
  *
  * An after-response hook would count the same, but Elysia runs it through `setImmediate` for each
  * request and compiles every route around it.
@@ -30,7 +31,9 @@ export function routeWrapper(labels: RouteLabels, metrics: HttpMetrics, takeover
       const count =
         (request as { params?: unknown }).params !== undefined
           ? oneRouteCount(labels.of(request.method, request.url), metrics)
-          : (req: Request, status: number) => metrics.count(req.method, labels.of(req.method, req.url), status);
+          : (req: Request, status: number) => {
+              if (!metrics.passedOn(req)) metrics.count(req.method, labels.of(req.method, req.url), status);
+            };
       handler = served(route, takeover, count);
       wrapped.set(route, handler);
     }

@@ -74,6 +74,15 @@ eachTarget("metrics", (current: () => Target) => {
     expect(value(await scrape(), queued)).toBe(value(after, queued) + 2);
   });
 
+  test("a /_db/{name} request is counted once, under the route that answers it without the prefix", async () => {
+    const key = (route: string) => `jobd_http_requests_total{method="GET",route="${route}",status="200"}`;
+    const before = await scrape();
+    for (let i = 0; i < 3; i++) expect((await current().fetch("/_db/_system/_api/version")).status).toBe(200);
+    const after = await scrape();
+    expect(value(after, key("/_api/version")) - value(before, key("/_api/version"))).toBe(3);
+    expect(value(after, key("unmatched")) - value(before, key("unmatched"))).toBe(0);
+  });
+
   test("HEAD is counted under the GET route's template, also when a route's first request is a HEAD", async () => {
     const job = await current().createJob({ type: "test.external", namespace: "heads", input: {} });
     const key = (method: string, route: string) => `jobd_http_requests_total{method="${method}",route="${route}",status="200"}`;

@@ -61,6 +61,8 @@ export function unmatchedRequests(ctx: SurfaceContext): (request: Request) => Pr
     if (db) {
       const inner = await withoutDbPrefix(request, db[1] ?? "/", url.search);
       original.set(inner, path);
+      // The request is counted once, as the one without the prefix.
+      ctx.http.passOn(request);
       const answer = await ctx.handle(inner);
       if (proxied.has(inner)) proxied.add(request);
       return answer;
