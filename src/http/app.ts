@@ -17,6 +17,7 @@ import { routeWrapper, withHeaders } from "./route-wrapper.ts";
 import { nativeEvents } from "./native/events.ts";
 import { nativeJobs } from "./native/jobs.ts";
 import { nativeMachines } from "./native/machines.ts";
+import { nativeWhoami } from "./native/whoami.ts";
 import { uiSurface } from "./ui.ts";
 import { workerApi } from "./workers.ts";
 
@@ -61,6 +62,7 @@ export function createApp({ engine, auth = new Authenticator([]), options = {}, 
     .use(nativeJobs(ctx))
     .use(nativeEvents(ctx, state.sse))
     .use(nativeMachines(ctx))
+    .use(nativeWhoami(ctx))
     .use(workerApi(ctx, leases));
 
   // normalize: false — schemas reject unknown fields instead of silently dropping them.

@@ -53,6 +53,7 @@ export const docs = () =>
           tags: [
             { name: "jobs", description: "The native jobs API" },
             { name: "events", description: "Live events" },
+            { name: "auth", description: "The caller's principal" },
             { name: "operations", description: "Health and metrics" },
           ],
         },

@@ -38,8 +38,8 @@ export async function renderJob(root, id) {
   const outcome = h("div");
   const tree = h("div", { class: "tree-slot" }, h("p", { class: "muted" }, "Loading…"));
   let transitions = [];
-  // Set to the server's reason once it refuses a change with 403 (a read-only token): there is no
-  // cheap way to learn a token's role, so the first refusal turns answering and cancelling off.
+  // Why answering and cancelling are off: a read-only token (learnt from /api/v1/whoami as the page
+  // loads), or the server's reason once it refuses a change with 403.
   let readOnly = null;
   const notice = h("div", { class: "notice", role: "status", "aria-live": "polite" });
 
@@ -76,7 +76,7 @@ export async function renderJob(root, id) {
     } catch (error) {
       say(`${label} failed: ${error.message}`, "error");
       if (error instanceof ApiError && error.status === 403) {
-        readOnly = error.message;
+        readOnly = `jobd said “${error.message}”`;
         drawJob();
       }
       return error;
@@ -147,7 +147,7 @@ export async function renderJob(root, id) {
         },
         job.state === "cancelling" ? "Cancelling…" : "Cancel job",
       ),
-      readOnly ? h("p", { class: "muted small read-only" }, `Answering and cancelling are off: jobd said “${readOnly}”.`) : null,
+      readOnly ? h("p", { class: "muted small read-only" }, `Answering and cancelling are off: ${readOnly}.`) : null,
     );
     const fact = (k, v) => [h("dt", {}, k), h("dd", {}, v)];
     replace(
@@ -215,6 +215,11 @@ export async function renderJob(root, id) {
   stream.addEventListener("open", jobSoon);
 
   await Promise.all([
+    json("/api/v1/whoami")
+      .then((me) => {
+        if (me.role === "read") readOnly = `the token “${me.name}” may only read`;
+      })
+      .catch(() => {}),
     chart.load(`${base}/machine?format=svg`).catch((error) => replace(chart.el, h("p", { class: "error-box" }, error.message))),
     json(`${base}/log`).then((log) => timeline.update((transitions = log.transitions))),
     reloadTree(),
