@@ -13,7 +13,10 @@ export interface Counter {
  */
 export class HttpMetrics {
   private readonly counts = new Map<string, Map<string, Map<number, Counter>>>();
-  /** Requests answered by another request made from them, which is counted in their place. */
+  /**
+   * Requests not to count: one answered by another request made from it (a `/_db/{name}` path without
+   * the prefix), which is counted in its place, and replays of queued requests, counted when queued.
+   */
   private readonly passed = new WeakSet<Request>();
 
   count(method: string, route: string, status: number): void {
@@ -31,7 +34,7 @@ export class HttpMetrics {
     return counter;
   }
 
-  /** `request` is answered by a request made from it (a `/_db/{name}` path without the prefix). */
+  /** `request` is not counted as it leaves its route (see `passed`). Only requests made in process. */
   passOn(request: Request): void {
     this.passed.add(request);
   }

@@ -39,15 +39,24 @@ export const replayThrough =
   (ctx: SurfaceContext): RequestRunner =>
   async (input, signal) => {
     const first = toRequest(input, signal);
-    let response = await ctx.handle(first);
+    let response = await replay(ctx, first);
     if (response.status === 401 && !wentUpstream(first) && !signal.aborted) {
       const credentials = senderCredentials(ctx, input);
       if (credentials) {
         await response.body?.cancel().catch(() => {});
-        response = await ctx.handle(toRequest(input, signal, credentials));
+        response = await replay(ctx, toRequest(input, signal, credentials));
       }
     }
     const stored = await captureResponse(response);
     if (signal.aborted) throw new Error("the request was canceled");
     return stored;
   };
+
+/**
+ * A replay is not a request from the network: the one that queued it was counted already (as
+ * `x-arango-async`), so the HTTP counts leave it out, a refused first try included.
+ */
+function replay(ctx: SurfaceContext, request: Request): Promise<Response> {
+  ctx.http.passOn(request);
+  return ctx.handle(request);
+}
