@@ -14,6 +14,7 @@ import { show } from "./show.ts";
 import { submit } from "./submit.ts";
 import { version } from "./version.ts";
 import { watch } from "./watch.ts";
+import { whoami } from "./whoami.ts";
 
 /** `jobd serve` keeps its own parser and help (src/config.ts); this entry lists it and completes its flags. */
 const serveCommand: Command = {
@@ -42,6 +43,7 @@ const COMMANDS: Command[] = [
   machines,
   migrate,
   backup,
+  whoami,
   completionCommand(() => COMMANDS),
   version,
 ];

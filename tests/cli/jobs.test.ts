@@ -328,6 +328,26 @@ describe("connection, help and output", () => {
     }
   });
 
+  test("whoami prints the token's principal; without tokens, local", async () => {
+    expect((await run(["whoami"])).stdout.trim()).toBe("local (admin), namespaces: *");
+    const tokens = join(server.dir, "whoami-tokens.json");
+    writeFileSync(tokens, JSON.stringify([{ name: "viewer", token: "cli-viewer-token-0123456", namespaces: ["a", "b"], role: "read" }]));
+    const guarded = await startBinary({ args: ["--tokens", tokens] });
+    try {
+      const asViewer = await cli(["whoami", "--token", "cli-viewer-token-0123456"], { url: guarded.url });
+      expect(asViewer.code).toBe(0);
+      expect(asViewer.stdout.trim()).toBe("viewer (read), namespaces: a, b");
+      const json = await cli(["whoami", "--json"], { url: guarded.url, env: { JOBD_TOKEN: "cli-viewer-token-0123456" } });
+      expect(JSON.parse(json.stdout)).toEqual({ name: "viewer", role: "read", namespaces: ["a", "b"] });
+      const wrong = await cli(["whoami", "--token", "not-a-token-at-all-x"], { url: guarded.url });
+      expect(wrong.code).toBe(3);
+      expect(wrong.stderr).toContain("not valid");
+    } finally {
+      await guarded.stop();
+      rmSync(guarded.dir, { recursive: true, force: true });
+    }
+  });
+
   test("401 and 403 exit 3, a 500 exits 4, with the server's message", async () => {
     const fake = Bun.serve({
       port: 0,
