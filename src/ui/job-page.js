@@ -12,6 +12,8 @@ const sectionWithTools = (title, tools, ...children) =>
 
 export async function renderJob(root, id) {
   const base = `/api/v1/jobs/${encodeURIComponent(id)}`;
+  // Asked beside the job, so that a read-only token is never offered buttons it may not use.
+  const me = json("/api/v1/whoami").catch(() => null);
   let job;
   try {
     job = await json(base);
@@ -38,9 +40,11 @@ export async function renderJob(root, id) {
   const outcome = h("div");
   const tree = h("div", { class: "tree-slot" }, h("p", { class: "muted" }, "Loading…"));
   let transitions = [];
-  // Why answering and cancelling are off: a read-only token (learnt from /api/v1/whoami as the page
-  // loads), or the server's reason once it refuses a change with 403.
+  // Why answering and cancelling are off: a read-only token (learnt from /api/v1/whoami before the
+  // job is first drawn), or the server's reason once it refuses a change with 403.
   let readOnly = null;
+  const principal = await me;
+  if (principal?.role === "read") readOnly = `the token “${principal.name}” may only read`;
   const notice = h("div", { class: "notice", role: "status", "aria-live": "polite" });
 
   replace(
@@ -215,11 +219,6 @@ export async function renderJob(root, id) {
   stream.addEventListener("open", jobSoon);
 
   await Promise.all([
-    json("/api/v1/whoami")
-      .then((me) => {
-        if (me.role === "read") readOnly = `the token “${me.name}” may only read`;
-      })
-      .catch(() => {}),
     chart.load(`${base}/machine?format=svg`).catch((error) => replace(chart.el, h("p", { class: "error-box" }, error.message))),
     json(`${base}/log`).then((log) => timeline.update((transitions = log.transitions))),
     reloadTree(),

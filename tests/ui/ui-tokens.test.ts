@@ -92,10 +92,16 @@ describe("the UI when tokens are required", () => {
     });
     await ui.waitForJob(job.id, (j) => j.state === "waiting");
     await storeToken(READER);
+    // The statechart comes late: the buttons must be off when they first appear, not once it is drawn.
+    await ui.page.route("**/machine?format=svg", async (route) => {
+      await Bun.sleep(2_000);
+      await route.continue();
+    });
     await ui.page.goto(`${ui.bin.url}/ui/jobs/${job.id}`);
-    await ui.page.locator(".read-only").waitFor({ timeout: 5_000 });
-    expect(await ui.page.locator(".read-only").textContent()).toContain("the token “viewer” may only read");
+    await ui.page.getByRole("button", { name: "Yes", exact: true }).waitFor({ timeout: 5_000 });
     expect(await ui.page.getByRole("button", { name: "Yes", exact: true }).isDisabled()).toBe(true);
+    expect(await ui.page.locator(".read-only").textContent()).toContain("the token “viewer” may only read");
+    await ui.page.unroute("**/machine?format=svg");
     expect(await ui.page.locator(".prompt button:enabled").count()).toBe(0);
     expect(await ui.page.locator(".actions button.danger").isDisabled()).toBe(true);
     expect((await ui.api<JobView>(`/api/v1/jobs/${job.id}`)).state).toBe("waiting");

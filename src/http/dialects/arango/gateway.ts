@@ -61,7 +61,8 @@ export function unmatchedRequests(ctx: SurfaceContext): (request: Request) => Pr
     if (db) {
       const inner = await withoutDbPrefix(request, db[1] ?? "/", url.search);
       original.set(inner, path);
-      // The request is counted once, as the one without the prefix.
+      // The request is counted once, as the one without the prefix; a replay (passed on already) not at all.
+      if (ctx.http.passedOn(request)) ctx.http.passOn(inner);
       ctx.http.passOn(request);
       const answer = await ctx.handle(inner);
       if (proxied.has(inner)) proxied.add(request);
