@@ -1,6 +1,7 @@
 import { Elysia } from "elysia";
 import { Authenticator } from "../auth/index.ts";
 import { Leases, type Engine } from "../engine/index.ts";
+import { JobdError } from "../errors.ts";
 import { DEFAULT_HTTP_OPTIONS, type HttpOptions, type SurfaceContext } from "./context.ts";
 import { arangoDialect, queueAsyncRequests } from "./dialects/arango.ts";
 import { cloudsigmaDialect } from "./dialects/cloudsigma.ts";
@@ -8,7 +9,6 @@ import { databasesDialect } from "./dialects/databases.ts";
 import { imsDialect } from "./dialects/ims.ts";
 import { jobsDialect } from "./dialects/jobs.ts";
 import { docs } from "./docs.ts";
-import { JobdError } from "../errors.ts";
 import { toSafeError } from "./errors.ts";
 import { health } from "./health.ts";
 import { HttpMetrics, metricsSurface } from "./metrics.ts";
@@ -86,8 +86,9 @@ export function createApp({ engine, auth = new Authenticator([]), options = {}, 
       if (code === "NOT_FOUND" && route === undefined) {
         const allowed = routes.methods(request.url);
         if (allowed.length > 0 && !allowed.includes(request.method)) {
-          set.headers.allow = allowed.join(", ");
-          error = new JobdError("METHOD_NOT_ALLOWED", `${request.method} is not allowed here; allowed: ${allowed.join(", ")}`);
+          const allow = allowed.join(", ");
+          set.headers.allow = allow;
+          error = new JobdError("METHOD_NOT_ALLOWED", `${request.method} is not allowed here; allowed: ${allow}`);
         }
       }
       const safe = toSafeError(code, error, (e) => log("unhandled error", { error: String(e) }));

@@ -4,7 +4,7 @@
  * a fixed segment before a `:param`, and a `:param` before a `*`. A trailing slash does not count.
  *
  * Requests that Bun's router hands to a route look their template up once per route (see
- * routeWrapper, route-wrapper.ts); the others (`app.handle`, paths Bun does not route, such as CloudSigma's
+ * route-wrapper.ts); the others (`app.handle`, paths Bun does not route, such as CloudSigma's
  * trailing-slash URLs) look it up on every request, so the lookup walks a tree of segments.
  */
 export interface RouteTemplate {
