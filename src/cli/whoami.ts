@@ -1,13 +1,11 @@
+import type { Principal } from "../auth/index.ts";
 import { CLIENT_OPTIONS, clientFrom, JSON_OPTION } from "./client.ts";
 import { flag, HELP, parse, type Command } from "./command.ts";
 import { EXIT } from "./exit-codes.ts";
 import { print, printJson } from "./job-output.ts";
 
-interface Whoami {
-  name: string;
-  role: "read" | "write" | "admin";
-  namespaces: "*" | string[];
-}
+/** What `GET /api/v1/whoami` answers: the principal without its token. */
+type Whoami = Omit<Principal, "token">;
 
 export const whoami: Command = {
   name: "whoami",

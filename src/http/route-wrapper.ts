@@ -8,6 +8,9 @@ export type Takeover = (request: Request) => RouteHandler | undefined;
 /** What `app.wrap` takes: Elysia's handler for the request, and the request; returns what serves it. */
 export type Wrapper = (route: RouteHandler, request: Request) => RouteHandler;
 
+/** Counts one answer: the request, its method (read once per request) and the status answered. */
+type Count = (request: Request, method: string, status: number) => void;
+
 /**
  * The one higher-order function around every route's handler (`app.wrap`). It gives `takeover` the
  * first look at each request (the ArangoDB dialect's `x-arango-async`, which may queue it instead),
@@ -28,11 +31,11 @@ export function routeWrapper(labels: RouteLabels, metrics: HttpMetrics, takeover
   return (route, request) => {
     let handler = wrapped.get(route);
     if (!handler) {
-      const count =
+      const count: Count =
         (request as { params?: unknown }).params !== undefined
           ? oneRouteCount(labels.of(request.method, request.url), metrics)
-          : (req: Request, status: number) => {
-              if (!metrics.passedOn(req)) metrics.count(req.method, labels.of(req.method, req.url), status);
+          : (req, method, status) => {
+              if (!metrics.passedOn(req)) metrics.count(method, labels.of(method, req.url), status);
             };
       handler = served(route, takeover, count);
       wrapped.set(route, handler);
@@ -41,19 +44,17 @@ export function routeWrapper(labels: RouteLabels, metrics: HttpMetrics, takeover
   };
 }
 
-function served(route: RouteHandler, takeover: Takeover, count: (request: Request, status: number) => void): RouteHandler {
+function served(route: RouteHandler, takeover: Takeover, count: Count): RouteHandler {
+  const finish = (request: Request, method: string, answer: Response): Response => {
+    count(request, method, answer.status);
+    return method === "HEAD" ? withHeaders(answer) : answer;
+  };
   return (request) => {
     const instead = takeover(request);
     if (instead) return instead(request);
+    const method = request.method;
     const res = route(request);
-    if (res instanceof Promise) {
-      return res.then((answer) => {
-        count(request, answer.status);
-        return request.method === "HEAD" ? withHeaders(answer) : answer;
-      });
-    }
-    count(request, res.status);
-    return request.method === "HEAD" ? withHeaders(res) : res;
+    return res instanceof Promise ? res.then((answer) => finish(request, method, answer)) : finish(request, method, res);
   };
 }
 
@@ -67,12 +68,11 @@ export function withHeaders(response: Response): Response {
 }
 
 /** Counting for one route's template: the counter of its last method and status is kept. */
-function oneRouteCount(template: string, metrics: HttpMetrics): (request: Request, status: number) => void {
+function oneRouteCount(template: string, metrics: HttpMetrics): Count {
   let method = "";
   let status = 0;
   let counter: Counter | undefined;
-  return (request, answered) => {
-    const m = request.method;
+  return (_request, m, answered) => {
     if (counter === undefined || answered !== status || m !== method) {
       method = m;
       status = answered;
