@@ -25,6 +25,18 @@ async function storeToken(token: string | null): Promise<void> {
   await ui.page.evaluate((t) => (t === null ? localStorage.removeItem("jobd.token") : localStorage.setItem("jobd.token", t)), token);
 }
 
+/** A job asking "Go on?" (Yes / No), once it waits for the answer. */
+async function waitingJob(description: string): Promise<JobView> {
+  const job = await ui.createJob({
+    type: "script",
+    namespace: "tokens",
+    description,
+    input: { steps: [{ prompt: "Go on?", buttons: ["Yes", "No"] }] },
+  });
+  await ui.waitForJob(job.id, (j) => j.state === "waiting");
+  return job;
+}
+
 async function expectLiveList(): Promise<void> {
   await ui.page.locator("#live.on").waitFor({ timeout: 5_000 });
   const job = await ui.createJob({ type: "script", namespace: "tokens", description: "live with a token", input: { steps: [] } });
@@ -84,13 +96,7 @@ describe("the UI when tokens are required", () => {
   }, 20_000);
 
   test("a read-only token finds answering and cancelling off from the start, saying why", async () => {
-    const job = await ui.createJob({
-      type: "script",
-      namespace: "tokens",
-      description: "asks a reader",
-      input: { steps: [{ prompt: "Go on?", buttons: ["Yes", "No"] }] },
-    });
-    await ui.waitForJob(job.id, (j) => j.state === "waiting");
+    const job = await waitingJob("asks a reader");
     await storeToken(READER);
     // The statechart comes late: the buttons must be off when they first appear, not once it is drawn.
     await ui.page.route("**/machine?format=svg", async (route) => {
@@ -108,13 +114,7 @@ describe("the UI when tokens are required", () => {
   }, 20_000);
 
   test("a token that may write keeps its buttons", async () => {
-    const job = await ui.createJob({
-      type: "script",
-      namespace: "tokens",
-      description: "asks a writer",
-      input: { steps: [{ prompt: "Go on?", buttons: ["Yes", "No"] }] },
-    });
-    await ui.waitForJob(job.id, (j) => j.state === "waiting");
+    const job = await waitingJob("asks a writer");
     await storeToken(ADMIN);
     await ui.page.goto(`${ui.bin.url}/ui/jobs/${job.id}`);
     await ui.page.getByRole("button", { name: "Yes", exact: true }).click();
